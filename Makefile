@@ -1,0 +1,45 @@
+# Newsroom: `make run` serves the demo site, `make test` runs the whole suite.
+VENV ?= .venv
+PYTHON ?= python3
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Tests never need a real secret; production refuses to start without one.
+TEST_ENV := SECRET_KEY=test-only-not-secret
+
+.PHONY: run test test-sqlite test-postgres lint install install-dev demo
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+# A development secret key, generated once and kept out of git.
+.dev-secret-key:
+	@$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+
+demo: install .dev-secret-key
+	DEBUG=1 SECRET_KEY="$$(cat .dev-secret-key)" $(PY) manage.py migrate --noinput
+	DEBUG=1 SECRET_KEY="$$(cat .dev-secret-key)" $(PY) manage.py load_demo
+
+run: demo
+	DEBUG=1 SECRET_KEY="$$(cat .dev-secret-key)" $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install-dev
+	$(TEST_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
+	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run

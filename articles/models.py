@@ -1,0 +1,258 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from taggit.managers import TaggableManager
+
+from articles.rendering import render_markdown
+from articles.validators import validate_lead_image
+
+
+class ModerationMode(models.TextChoices):
+    """How new comments are let through; blank on a section or article means "inherit"."""
+
+    PRE = "pre", "Pre-moderation: every comment waits for a moderator"
+    POST = "post", "Post-moderation: comments appear at once unless held"
+
+
+class Section(models.Model):
+    """A desk's part of the site (AI, Science, Local...). Every published article has one."""
+
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    description = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(default=0, help_text="Display order; lower first.")
+    is_commenting_open = models.BooleanField(
+        "comments open by default",
+        default=True,
+        help_text="Articles in this section take comments unless the article says otherwise.",
+    )
+    moderation_mode = models.CharField(
+        max_length=4, choices=ModerationMode.choices, blank=True, help_text="Blank: the site default."
+    )
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:section", args=[self.slug])
+
+
+class Author(models.Model):
+    """A byline. Not necessarily a login: wire services and contributors have none."""
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, unique=True)
+    bio = models.TextField("short bio", blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="author",
+        help_text="The staff account behind this byline, if any.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:author", args=[self.slug])
+
+
+class ArticleStatus(models.TextChoices):
+    """Where an article stands in the editorial workflow (articles/workflow.py moves it)."""
+
+    DRAFT = "draft", "Draft"
+    IN_REVIEW = "in_review", "In review"
+    APPROVED = "approved", "Approved"
+    SCHEDULED = "scheduled", "Scheduled"
+    PUBLISHED = "published", "Published"
+    UNPUBLISHED = "unpublished", "Unpublished"
+    KILLED = "killed", "Killed"
+
+
+# Statuses whose articles readers see once their publication time has come.
+VISIBLE_STATUSES = (ArticleStatus.PUBLISHED, ArticleStatus.SCHEDULED)
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """Articles a reader may see now: live, and their publication time has come.
+
+        This is the one definition of "published"; every page, list and link uses it.
+        A scheduled article becomes visible at its time without any job running.
+        """
+        now = timezone.now()
+        return self.filter(
+            Q(unpublish_at__isnull=True) | Q(unpublish_at__gt=now),
+            status__in=VISIBLE_STATUSES,
+            published_at__lte=now,
+        )
+
+    def for_listing(self):
+        """Everything a teaser (headline, section, bylines, image) needs, in fixed queries."""
+        return self.select_related("section").prefetch_related("bylines__author")
+
+    def newest_first(self):
+        return self.order_by("-published_at", "-pk")
+
+
+class Article(models.Model):
+    Status = ArticleStatus
+
+    class Type(models.TextChoices):
+        NEWS = "news", "News"
+        ANALYSIS = "analysis", "Analysis"
+        OPINION = "opinion", "Opinion"
+        EXPLAINER = "explainer", "Explainer"
+
+    VISIBLE_STATUSES = VISIBLE_STATUSES
+
+    headline = models.CharField(max_length=255)
+    slug = models.SlugField(max_length=255, unique=True, blank=True)
+    dek = models.TextField("dek", blank=True, help_text="The standfirst under the headline.")
+    body = models.TextField(blank=True, help_text="Markdown.")
+    body_html = models.TextField(editable=False, blank=True)
+    excerpt = models.TextField(blank=True, help_text="Summary for listings, feeds and metadata.")
+    section = models.ForeignKey(
+        Section, null=True, blank=True, on_delete=models.PROTECT, related_name="articles"
+    )
+    tags = TaggableManager(blank=True)
+    dateline = models.CharField(max_length=120, blank=True, help_text="e.g. NORTHBRIDGE")
+    article_type = models.CharField(max_length=12, choices=Type.choices, default=Type.NEWS)
+
+    lead_image = models.ImageField(
+        upload_to="lead/%Y/%m/", blank=True, validators=[validate_lead_image]
+    )
+    lead_image_alt = models.CharField("alt text", max_length=300, blank=True)
+    lead_image_caption = models.CharField("caption", max_length=500, blank=True)
+    lead_image_credit = models.CharField("credit", max_length=200, blank=True)
+    image_prompt = models.TextField(
+        blank=True, help_text="The image brief that came with a pipeline draft. Never shown to readers."
+    )
+
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        null=True, blank=True, help_text="When readers may see it; in the future while scheduled."
+    )
+    unpublish_at = models.DateTimeField(null=True, blank=True)
+    first_published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    updated_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="Last substantive update shown to readers."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    modified_at = models.DateTimeField(auto_now=True)
+
+    is_commenting_open = models.BooleanField(
+        "comments open", null=True, blank=True, help_text="Unknown: follow the section."
+    )
+    moderation_mode = models.CharField(
+        max_length=4, choices=ModerationMode.choices, blank=True, help_text="Blank: the section's mode."
+    )
+
+    # Where a pipeline draft came from, so re-importing it never makes a second article.
+    fingerprint = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ArticleStatus.values),
+                name="article_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=VISIBLE_STATUSES) | Q(published_at__isnull=False),
+                name="article_live_has_published_at",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="article_status_published"),
+            models.Index(fields=["section", "status", "-published_at"], name="article_section_published"),
+        ]
+
+    def __str__(self):
+        return self.headline
+
+    def get_absolute_url(self):
+        return reverse("articles:article", args=[self.slug])
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = self.unique_slug(self.headline)
+        self.body_html = render_markdown(self.body)
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def unique_slug(cls, headline):
+        """Slugify the headline, adding -2, -3... when another article has it."""
+        base = slugify(headline)[:240] or "article"
+        slug, n = base, 2
+        while cls.objects.filter(slug=slug).exists():
+            slug, n = f"{base}-{n}", n + 1
+        return slug
+
+    @property
+    def is_live(self):
+        return (
+            self.status in self.VISIBLE_STATUSES
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+            and (self.unpublish_at is None or self.unpublish_at > timezone.now())
+        )
+
+    @property
+    def was_updated(self):
+        """Readers see "Updated" only after a substantive update past first publication."""
+        return bool(
+            self.updated_at and self.first_published_at and self.updated_at > self.first_published_at
+        )
+
+    @property
+    def byline_authors(self):
+        """Authors in byline order; reads the prefetch made by for_listing()."""
+        return [byline.author for byline in self.bylines.all()]
+
+
+class Byline(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
+    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="bylines")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "author"], name="byline_author_once"),
+        ]
+        indexes = [models.Index(fields=["author", "article"], name="byline_author_article")]
+
+    def __str__(self):
+        return f"{self.author} on {self.article}"
+
+
+class Source(models.Model):
+    """A report or document the story is based on; readers see them under the article."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sources")
+    title = models.CharField(max_length=500)
+    publisher = models.CharField(max_length=200, blank=True)
+    url = models.URLField(max_length=1000, blank=True)
+    published_on = models.DateField(null=True, blank=True)
+    note = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.title

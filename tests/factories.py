@@ -1,0 +1,62 @@
+"""Tiny builders: each makes one valid row and takes overrides for what a test cares about."""
+
+from datetime import timedelta
+from itertools import count
+
+from django.utils import timezone
+
+from articles.models import Article, Author, Byline, Section, Source
+
+_serial = count(1)
+
+
+def make_section(**overrides):
+    n = next(_serial)
+    fields = {"name": f"Section {n}", "slug": f"section-{n}"}
+    fields.update(overrides)
+    return Section.objects.create(**fields)
+
+
+def make_author(**overrides):
+    n = next(_serial)
+    fields = {"name": f"Reporter {n}", "slug": f"reporter-{n}"}
+    fields.update(overrides)
+    return Author.objects.create(**fields)
+
+
+def make_article(*, authors=None, sources=1, tags=(), **overrides):
+    """A published article with a section, one byline and one source unless told otherwise."""
+    n = next(_serial)
+    fields = {
+        "headline": f"Headline number {n}",
+        "dek": f"The dek of story {n}.",
+        "body": f"The body of story {n}.\n\nA second paragraph.",
+        "excerpt": f"Excerpt {n}.",
+        "status": Article.Status.PUBLISHED,
+        "published_at": timezone.now() - timedelta(hours=1),
+    }
+    fields.update(overrides)
+    if "section" not in fields:
+        fields["section"] = make_section()
+    if fields["status"] == Article.Status.PUBLISHED:
+        fields.setdefault("first_published_at", fields["published_at"])
+    article = Article.objects.create(**fields)
+    for position, author in enumerate(authors if authors is not None else [make_author()]):
+        Byline.objects.create(article=article, author=author, position=position)
+    for position in range(sources):
+        Source.objects.create(
+            article=article,
+            title=f"Source {position + 1} for story {n}",
+            publisher="Example Wire",
+            url=f"https://example.org/{n}/{position}",
+            position=position,
+        )
+    if tags:
+        article.tags.add(*tags)
+    return article
+
+
+def make_draft(**overrides):
+    overrides.setdefault("status", Article.Status.DRAFT)
+    overrides.setdefault("published_at", None)
+    return make_article(**overrides)
