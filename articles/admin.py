@@ -1,0 +1,71 @@
+from django.contrib import admin
+
+from articles.models import Article, Author, Byline, Section, Source
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "position", "is_commenting_open", "moderation_mode"]
+    list_editable = ["position"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name"]
+
+
+@admin.register(Author)
+class AuthorAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "user"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name"]
+    autocomplete_fields = ["user"]
+
+
+class BylineInline(admin.TabularInline):
+    model = Byline
+    extra = 0
+    min_num = 0
+    autocomplete_fields = ["author"]
+    fields = ["position", "author"]
+
+
+class SourceInline(admin.StackedInline):
+    model = Source
+    extra = 0
+    fields = [("position", "title"), ("publisher", "url"), ("published_on", "note")]
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ["headline", "status", "section", "published_at", "modified_at"]
+    list_filter = ["status", "section", "article_type"]
+    list_select_related = ["section"]
+    search_fields = ["headline", "body"]
+    date_hierarchy = "published_at"
+    prepopulated_fields = {"slug": ["headline"]}
+    autocomplete_fields = ["section"]
+    inlines = [BylineInline, SourceInline]
+    readonly_fields = ["image_prompt", "first_published_at", "updated_at", "created_at", "modified_at"]
+    fieldsets = [
+        (None, {"fields": ["headline", "slug", "dek", "body", "excerpt"]}),
+        ("Placement", {"fields": ["section", "tags", "article_type", "dateline"]}),
+        (
+            "Lead image",
+            {
+                "fields": [
+                    "lead_image",
+                    "lead_image_alt",
+                    "lead_image_caption",
+                    "lead_image_credit",
+                    "image_prompt",
+                ]
+            },
+        ),
+        ("Publication", {"fields": ["status", "published_at", "unpublish_at"]}),
+        ("Comments", {"fields": ["is_commenting_open", "moderation_mode"]}),
+        (
+            "Record",
+            {
+                "fields": ["first_published_at", "updated_at", "created_at", "modified_at"],
+                "classes": ["collapse"],
+            },
+        ),
+    ]
