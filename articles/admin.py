@@ -43,7 +43,13 @@ class ArticleAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["section"]
     inlines = [BylineInline, SourceInline]
-    readonly_fields = ["image_prompt", "first_published_at", "updated_at", "created_at", "modified_at"]
+    readonly_fields = [
+        "image_prompt",
+        "first_published_at",
+        "updated_at",
+        "created_at",
+        "modified_at",
+    ]
     fieldsets = [
         (None, {"fields": ["headline", "slug", "dek", "body", "excerpt"]}),
         ("Placement", {"fields": ["section", "tags", "article_type", "dateline"]}),

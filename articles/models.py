@@ -31,7 +31,10 @@ class Section(models.Model):
         help_text="Articles in this section take comments unless the article says otherwise.",
     )
     moderation_mode = models.CharField(
-        max_length=4, choices=ModerationMode.choices, blank=True, help_text="Blank: the site default."
+        max_length=4,
+        choices=ModerationMode.choices,
+        blank=True,
+        help_text="Blank: the site default.",
     )
 
     class Meta:
@@ -100,8 +103,14 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def for_listing(self):
-        """Everything a teaser (headline, section, bylines, image) needs, in fixed queries."""
-        return self.select_related("section").prefetch_related("bylines__author")
+        """Everything a teaser (headline, section, bylines, image) needs, in two queries."""
+        return self.select_related("section").prefetch_related(
+            models.Prefetch("bylines", queryset=Byline.objects.select_related("author"))
+        )
+
+    def for_reading(self):
+        """Everything the article page shows, in a fixed number of queries."""
+        return self.for_listing().prefetch_related("sources", "tags")
 
     def newest_first(self):
         return self.order_by("-published_at", "-pk")
@@ -132,13 +141,21 @@ class Article(models.Model):
     article_type = models.CharField(max_length=12, choices=Type.choices, default=Type.NEWS)
 
     lead_image = models.ImageField(
-        upload_to="lead/%Y/%m/", blank=True, validators=[validate_lead_image]
+        upload_to="lead/%Y/%m/",
+        blank=True,
+        validators=[validate_lead_image],
+        width_field="lead_image_width",
+        height_field="lead_image_height",
     )
+    # Stored so that pages can give <img> its size without opening the file.
+    lead_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    lead_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     lead_image_alt = models.CharField("alt text", max_length=300, blank=True)
     lead_image_caption = models.CharField("caption", max_length=500, blank=True)
     lead_image_credit = models.CharField("credit", max_length=200, blank=True)
     image_prompt = models.TextField(
-        blank=True, help_text="The image brief that came with a pipeline draft. Never shown to readers."
+        blank=True,
+        help_text="The image brief that came with a pipeline draft. Never shown to readers.",
     )
 
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
@@ -157,11 +174,16 @@ class Article(models.Model):
         "comments open", null=True, blank=True, help_text="Unknown: follow the section."
     )
     moderation_mode = models.CharField(
-        max_length=4, choices=ModerationMode.choices, blank=True, help_text="Blank: the section's mode."
+        max_length=4,
+        choices=ModerationMode.choices,
+        blank=True,
+        help_text="Blank: the section's mode.",
     )
 
     # Where a pipeline draft came from, so re-importing it never makes a second article.
-    fingerprint = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    fingerprint = models.CharField(
+        max_length=64, unique=True, null=True, blank=True, editable=False
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -179,11 +201,19 @@ class Article(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "-published_at"], name="article_status_published"),
-            models.Index(fields=["section", "status", "-published_at"], name="article_section_published"),
+            models.Index(
+                fields=["section", "status", "-published_at"], name="article_section_published"
+            ),
         ]
 
     def __str__(self):
         return self.headline
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = self.unique_slug(self.headline)
+        self.body_html = render_markdown(self.body)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("articles:article", args=[self.slug])
@@ -193,12 +223,6 @@ class Article(models.Model):
             raise ValidationError(
                 {"lead_image_alt": "Describe the lead image for readers who cannot see it."}
             )
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = self.unique_slug(self.headline)
-        self.body_html = render_markdown(self.body)
-        super().save(*args, **kwargs)
 
     @classmethod
     def unique_slug(cls, headline):
@@ -222,7 +246,9 @@ class Article(models.Model):
     def was_updated(self):
         """Readers see "Updated" only after a substantive update past first publication."""
         return bool(
-            self.updated_at and self.first_published_at and self.updated_at > self.first_published_at
+            self.updated_at
+            and self.first_published_at
+            and self.updated_at > self.first_published_at
         )
 
     @property

@@ -34,9 +34,9 @@ def validate_lead_image(upload):
             image.verify()
     except ValidationError:
         raise
-    except Exception:
+    except Exception as error:
         raise ValidationError(
             "Upload a JPEG, PNG, WebP or GIF image. This file is not one.", code="invalid_image"
-        )
+        ) from error
     finally:
         upload.seek(0)

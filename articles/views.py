@@ -1,0 +1,120 @@
+from django.db.models import Count, Q, Window
+from django.db.models.functions import RowNumber
+from django.shortcuts import get_object_or_404
+from django.views.generic import DetailView, ListView, TemplateView
+from taggit.models import Tag
+
+from articles.models import Article, Author, Section
+
+LIST_PAGE_SIZE = 20
+RELATED_COUNT = 4
+
+
+class HomeView(TemplateView):
+    template_name = "articles/home.html"
+    latest_count = 10
+    per_section = 3
+
+    def get_context_data(self, **kwargs):
+        latest = list(
+            Article.objects.published().for_listing().newest_first()[: self.latest_count + 1]
+        )
+        return super().get_context_data(
+            lead=latest[0] if latest else None,
+            latest=latest[1:],
+            section_rails=self.section_rails(),
+            **kwargs,
+        )
+
+    def section_rails(self):
+        """The newest few stories of every section, in one query however many sections exist."""
+        ranked = (
+            Article.objects.published()
+            .filter(section__isnull=False)
+            .for_listing()
+            .annotate(
+                rank=Window(RowNumber(), partition_by="section", order_by=["-published_at", "-pk"])
+            )
+            .filter(rank__lte=self.per_section)
+            .order_by("section__position", "section__name", "rank")
+        )
+        rails = {}
+        for article in ranked:
+            rails.setdefault(article.section, []).append(article)
+        return rails.items()
+
+
+class ArticleListView(ListView):
+    """A paginated list of published stories under some heading (section, tag, author)."""
+
+    template_name = "articles/article_list.html"
+    paginate_by = LIST_PAGE_SIZE
+    context_object_name = "articles"
+
+    def get_queryset(self):
+        return self.filter_articles(Article.objects.published()).for_listing().newest_first()
+
+
+class SectionView(ArticleListView):
+    def filter_articles(self, articles):
+        self.section = get_object_or_404(Section, slug=self.kwargs["slug"])
+        return articles.filter(section=self.section)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            heading=self.section.name,
+            description=self.section.description,
+            kind="Section",
+            section=self.section,
+            **kwargs,
+        )
+
+
+class TagView(ArticleListView):
+    def filter_articles(self, articles):
+        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        return articles.filter(tags=self.tag)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(heading=self.tag.name, kind="Tag", tag=self.tag, **kwargs)
+
+
+class AuthorView(ArticleListView):
+    template_name = "articles/author.html"
+
+    def filter_articles(self, articles):
+        self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
+        return articles.filter(bylines__author=self.author)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            heading=self.author.name,
+            description=self.author.bio,
+            kind="Author",
+            author=self.author,
+            **kwargs,
+        )
+
+
+class ArticleView(DetailView):
+    template_name = "articles/article_detail.html"
+    context_object_name = "article"
+
+    def get_queryset(self):
+        return Article.objects.published().for_reading()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(related=self.related_articles(), **kwargs)
+
+    def related_articles(self):
+        """Published stories sharing the most tags, then the same section, newest first."""
+        article = self.object
+        tag_ids = [tag.pk for tag in article.tags.all()]
+        return (
+            Article.objects.published()
+            .exclude(pk=article.pk)
+            .filter(Q(tags__in=tag_ids) | Q(section_id=article.section_id))
+            .annotate(shared_tags=Count("tags", filter=Q(tags__in=tag_ids), distinct=True))
+            .select_related("section")
+            .order_by("-shared_tags", "-published_at", "-pk")[:RELATED_COUNT]
+        )
