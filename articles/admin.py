@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from articles.models import Article, Author, Byline, Section, Source
 
@@ -30,6 +31,7 @@ class BylineInline(admin.TabularInline):
 class SourceInline(admin.StackedInline):
     model = Source
     extra = 0
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fields = [("position", "title"), ("publisher", "url"), ("published_on", "note")]
 
 
