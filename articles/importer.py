@@ -143,13 +143,13 @@ def parse_text_draft(text):
     """Parse the pipeline's text format (see the module docstring)."""
     text = drop_page_chrome(text)
     lines = text.split("\n")
-    end = next((i for i, line in enumerate(lines) if line.strip() == BODY_END), len(lines))
+    end, tail = find_body_end(lines)
     paragraphs = split_paragraphs("\n".join(lines[:end]))
     headline = one_line(HEADING_RE.sub(r"\1", paragraphs[0])) if paragraphs else ""
     if not headline:
         raise DraftError("has no headline: its first paragraph should be the headline")
     dek = one_line(paragraphs[1]) if len(paragraphs) > 1 else ""
-    sources, metadata = parse_tail(lines[end + 1 :], first_line=end + 2)
+    sources, metadata = parse_tail(lines[tail:], first_line=tail + 1)
     draft = Draft(
         headline=headline,
         dek=dek,
@@ -176,6 +176,32 @@ def parse_json_draft(text):
     draft = Draft(headline=headline, dek=dek, body=body)
     apply_metadata(draft, data)
     return check(draft)
+
+
+def find_body_end(lines):
+    """Return where the body ends and where the sources and metadata start.
+
+    The pipeline ends the body with a `---` line. Without one, a `Sources:` line or a
+    metadata object that closes the file still ends it, so that metadata never reaches
+    readers.
+    """
+    for i, line in enumerate(lines):
+        if line.strip() == BODY_END:
+            return i, i + 1
+    for i, line in enumerate(lines):
+        if line.strip().lower() == "sources:":
+            return i, i
+    for i, line in enumerate(lines):
+        if line.startswith("{") and is_json_object("\n".join(lines[i:])):
+            return i, i
+    return len(lines), len(lines)
+
+
+def is_json_object(text):
+    try:
+        return isinstance(json.loads(text), dict)
+    except json.JSONDecodeError:
+        return False
 
 
 def parse_tail(lines, *, first_line):

@@ -22,6 +22,12 @@ def sections():
     return {slug: make_section(name=slug.title(), slug=slug) for slug in ("ai", "science", "local")}
 
 
+def write_draft(tmp_path, name, content):
+    path = tmp_path / name
+    path.write_bytes(content if isinstance(content, bytes) else content.encode())
+    return path
+
+
 def run_import(*paths, **options):
     """Run the command; return (stdout, stderr)."""
     out, err = StringIO(), StringIO()
@@ -134,6 +140,39 @@ def test_heading_repeat_emphasised_dek_bom_and_crlf_are_understood(tmp_path, sec
 
 
 @pytest.mark.parametrize(
+    "tail",
+    [
+        'Sources:\n\n- Wire: Report https://wire.example.org/1\n\n{"suggestedSection": "ai"}',
+        '{"suggestedSection": "ai", "sources": [{"title": "Report", "publisher": "Wire", '
+        '"url": "https://wire.example.org/1"}]}\n\nNo comments yet',
+    ],
+    ids=["sources-list", "metadata-only"],
+)
+def test_sources_and_metadata_never_reach_the_body_even_without_the_rule(tmp_path, sections, tail):
+    draft = write_draft(tmp_path, "rule.txt", f"Headline\n\nDek.\n\nThe story.\n\n{tail}\n")
+    run_import(draft)
+    article = Article.objects.get()
+    assert article.body == "The story."
+    assert article.section == sections["ai"]
+    assert list(article.sources.values_list("publisher", "title")) == [("Wire", "Report")]
+
+
+def test_sources_listed_twice_are_kept_once(tmp_path):
+    draft = write_draft(
+        tmp_path,
+        "twice.txt",
+        "Headline\n\nDek.\n\nBody.\n\n---\n\nSources:\n\n- Wire: Report https://w.example/1\n"
+        '\n{"sources": [{"title": "Report", "url": "https://w.example/1"}, '
+        '{"title": "Data", "publisher": "Lab", "url": "https://lab.example/d"}]}\n',
+    )
+    run_import(draft)
+    assert list(Source.objects.values_list("title", "url")) == [
+        ("Report", "https://w.example/1"),
+        ("Data", "https://lab.example/d"),
+    ]
+
+
+@pytest.mark.parametrize(
     ("item", "publisher", "title", "url"),
     [
         ('- "Budget 2027" — City Hall', "City Hall", "Budget 2027", ""),
@@ -168,12 +207,6 @@ def test_unknown_section_is_left_empty_and_reported(tmp_path, sections):
     out, _ = run_import(draft)
     assert Article.objects.get().section is None
     assert "unknown section 'gardening' left empty" in out
-
-
-def write_draft(tmp_path, name, content):
-    path = tmp_path / name
-    path.write_bytes(content if isinstance(content, bytes) else content.encode())
-    return path
 
 
 BAD_DRAFTS = [
