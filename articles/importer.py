@@ -8,6 +8,7 @@ with ``title``, ``dek``, ``body``, ``sources`` and the same metadata keys.
 
 Parsing never touches the database; `import_draft_file()` parses and saves one file in its
 own transaction, so a bad file writes nothing and never stops the others.
+`set_arrival_status()` alone decides the status an imported article arrives in.
 """
 
 import hashlib
@@ -21,7 +22,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from articles.models import Article, Section, Source
+from articles.models import Article, Byline, Section, Source
 
 DRAFT_SUFFIXES = (".txt", ".json")
 
@@ -78,7 +79,7 @@ class Draft:
 
 @dataclass
 class ImportOutcome:
-    """What happened to one file: `article` is unsaved on a dry run, `error` set on failure."""
+    """What happened to one file: `error` is set on failure; a dry run's article was rolled back."""
 
     path: Path
     article: Article | None = None
@@ -371,21 +372,24 @@ def json_type(value):
 # Saving ---------------------------------------------------------------------------------
 
 
-def import_draft_file(path, *, publish=False, dry_run=False):
-    """Parse one draft file and file it as an article, all or nothing.
+def import_draft_file(path, *, authors=(), publish=False, dry_run=False):
+    """Parse one draft file and file it as an article with these bylines, all or nothing.
 
-    A dry run parses and validates everything but writes nothing: its article is unsaved.
+    A dry run goes through every step, publish checks included, then rolls it all back.
     """
     outcome = ImportOutcome(path=Path(path))
     try:
         draft = parse_draft_file(path)
-        outcome.article = Article.objects.filter(fingerprint=draft.fingerprint).first()
-        if outcome.article is None:
-            outcome.article, sources, outcome.notes = build_article(draft, publish=publish)
-            outcome.is_new = True
-            if not dry_run:
-                save_article(outcome.article, sources, draft.tags)
+        with transaction.atomic():
+            outcome.article = Article.objects.filter(fingerprint=draft.fingerprint).first()
+            if outcome.article is None:
+                outcome.article, outcome.notes = save_draft(draft, authors=authors)
+                outcome.is_new = True
+                set_arrival_status(outcome.article, publish=publish)
+            if dry_run:
+                transaction.set_rollback(True)
     except DraftError as error:
+        outcome.article, outcome.is_new = None, False
         outcome.error = str(error)
     except IntegrityError as error:
         # Most likely another import filed the same draft between our check and our insert.
@@ -394,8 +398,11 @@ def import_draft_file(path, *, publish=False, dry_run=False):
     return outcome
 
 
-def build_article(draft, *, publish):
-    """Make the unsaved, validated article and sources; notes tell the editor what is missing."""
+def save_draft(draft, *, authors):
+    """Save the draft as an article with its sources, tags and bylines, still a draft.
+
+    Returns the article and notes telling the editor what the importer could not fill in.
+    """
     notes = []
     section = Section.objects.filter(slug=draft.section_slug).first()
     if section is None:
@@ -412,8 +419,8 @@ def build_article(draft, *, publish):
         section=section,
         image_prompt=draft.image_prompt,
         fingerprint=draft.fingerprint,
+        status=Article.Status.DRAFT,
     )
-    set_arrival_status(article, publish=publish)
     validate(article, exclude=["slug"])
     sources = [
         Source(title=s.title, publisher=s.publisher, url=s.url, position=n)
@@ -421,31 +428,29 @@ def build_article(draft, *, publish):
     ]
     for source in sources:
         validate(source, exclude=["article"], label=f"source {source.position + 1} ")
-    return article, sources, notes
-
-
-@transaction.atomic
-def save_article(article, sources, tags):
     article.save()
     for source in sources:
         source.article = article
     Source.objects.bulk_create(sources)
-    if tags:
-        article.tags.add(*tags)
+    Byline.objects.bulk_create(
+        Byline(article=article, author=author, position=n) for n, author in enumerate(authors)
+    )
+    if draft.tags:
+        article.tags.add(*draft.tags)
+    return article, notes
 
 
 def set_arrival_status(article, *, publish):
-    """Put an imported draft where the desk expects it: in review, or live at once.
+    """Move a freshly saved draft to where the desk expects it: in review, or live at once.
 
     The one place that decides the status an imported article arrives in.
     """
-    if not publish:
-        article.status = Article.Status.IN_REVIEW
-        return
-    if article.section is None:
+    if publish and article.section is None:
         raise DraftError("cannot be published without a section; import it for review instead")
-    article.status = Article.Status.PUBLISHED
-    article.published_at = article.first_published_at = timezone.now()
+    article.status = Article.Status.PUBLISHED if publish else Article.Status.IN_REVIEW
+    if publish:
+        article.published_at = article.first_published_at = timezone.now()
+    article.save(update_fields=["status", "published_at", "first_published_at", "modified_at"])
 
 
 def validate(instance, *, exclude=(), label=""):

@@ -7,7 +7,7 @@ from django.core.management.base import CommandError
 from taggit.models import Tag
 
 from articles.models import Article, Source
-from tests.factories import make_section
+from tests.factories import make_author, make_section
 
 pytestmark = pytest.mark.django_db
 
@@ -325,6 +325,24 @@ def test_publish_refuses_a_draft_without_a_section(tmp_path):
     _, err, _ = run_failing_import(draft, publish=True)
     assert "cannot be published without a section" in err
     assert not Article.objects.exists()
+
+
+def test_bylines_are_given_in_order(sections):
+    reporters = [make_author(slug="ada"), make_author(slug="grace")]
+    run_import(NIGHT_BUSES, bylines=["grace", "ada"], publish=True)
+    assert Article.objects.get().byline_authors == [reporters[1], reporters[0]]
+
+
+def test_unknown_byline_stops_before_anything_is_imported(sections):
+    _, _, summary = run_failing_import(SAMPLES, bylines=["nobody"])
+    assert summary == "No author with the slug 'nobody'."
+    assert not Article.objects.exists()
+
+
+def test_dry_run_runs_the_publish_checks_too(tmp_path):
+    draft = write_draft(tmp_path, "stray.json", b'{"title": "Stray", "body": "B."}')
+    _, err, _ = run_failing_import(draft, publish=True, dry_run=True)
+    assert "cannot be published without a section" in err
 
 
 def test_large_directories_show_progress(tmp_path):

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.importer import find_draft_files, import_draft_file
+from articles.models import Author
 
 
 class Command(BaseCommand):
@@ -19,15 +20,24 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="parse and report, write nothing"
         )
+        parser.add_argument(
+            "--byline",
+            action="append",
+            default=[],
+            metavar="AUTHOR_SLUG",
+            dest="bylines",
+            help="give every imported article this byline (repeat for more, in order)",
+        )
 
-    def handle(self, *, paths, publish, dry_run, verbosity, **options):
+    def handle(self, *, paths, publish, dry_run, bylines, verbosity, **options):
+        authors = self.find_authors(bylines)
         files = find_draft_files(paths)
         if not files:
             raise CommandError("No .txt or .json draft files found in " + ", ".join(paths))
         counts = {"new": 0, "known": 0, "failed": 0}
         width = len(str(len(files)))
         for n, path in enumerate(files, start=1):
-            outcome = import_draft_file(path, publish=publish, dry_run=dry_run)
+            outcome = import_draft_file(path, authors=authors, publish=publish, dry_run=dry_run)
             progress = f"[{n:>{width}}/{len(files)}]"
             if outcome.error:
                 counts["failed"] += 1
@@ -45,6 +55,12 @@ class Command(BaseCommand):
             raise CommandError(summary)
         if verbosity >= 1:
             self.stdout.write(self.style.SUCCESS(summary))
+
+    def find_authors(self, slugs):
+        found = Author.objects.in_bulk(slugs, field_name="slug")
+        if unknown := [slug for slug in slugs if slug not in found]:
+            raise CommandError(f"No author with the slug {', '.join(map(repr, unknown))}.")
+        return [found[slug] for slug in dict.fromkeys(slugs)]
 
     def describe(self, outcome, publish, dry_run):
         article = outcome.article

@@ -13,12 +13,11 @@ from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
-from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFilter
 
 from articles.importer import parse_draft_file
-from articles.models import Article, Author, Byline, Section
+from articles.models import Article, Author, Section
 
 DRAFTS_DIR = Path(__file__).resolve().parents[2] / "demo"
 
@@ -119,35 +118,29 @@ class Command(BaseCommand):
             Author.objects.get_or_create(slug=slug, defaults={"name": name, "bio": bio})
 
     def import_stories(self):
-        fingerprints = {
-            name: parse_draft_file(DRAFTS_DIR / name).fingerprint for name, *_ in STORIES
-        }
-        known = set(
-            Article.objects.filter(fingerprint__in=fingerprints.values()).values_list(
-                "fingerprint", flat=True
-            )
-        )
-        call_command(
-            "import_articles",
-            str(DRAFTS_DIR),
-            publish=True,
-            verbosity=self.verbosity,
-            stdout=self.stdout,
-            stderr=self.stderr,
-        )
+        """Publish each demo draft through the real importer, under its bylines."""
         now = timezone.now()
         for name, author_slugs, hours_ago in STORIES:
-            article = Article.objects.select_related("section").get(fingerprint=fingerprints[name])
-            with transaction.atomic():
-                if article.fingerprint not in known:
-                    self.backdate(article, now - timedelta(hours=hours_ago))
-                if not article.bylines.exists():
-                    for position, slug in enumerate(author_slugs):
-                        Byline.objects.create(
-                            article=article, author=Author.objects.get(slug=slug), position=position
-                        )
-                if not article.lead_image:
-                    self.add_lead_image(article)
+            path = DRAFTS_DIR / name
+            fingerprint = parse_draft_file(path).fingerprint
+            is_new = not Article.objects.filter(fingerprint=fingerprint).exists()
+            call_command(
+                "import_articles",
+                str(path),
+                publish=True,
+                bylines=author_slugs,
+                verbosity=0,
+                stdout=self.stdout,
+                stderr=self.stderr,
+            )
+            article = Article.objects.select_related("section").get(fingerprint=fingerprint)
+            if is_new:
+                self.backdate(article, now - timedelta(hours=hours_ago))
+            if not article.lead_image:
+                self.add_lead_image(article)
+            if self.verbosity >= 1:
+                verb = "Published" if is_new else "Already loaded"
+                self.stdout.write(f"{verb}: {article.headline}")
 
     def backdate(self, article, published_at):
         """Spread the demo over a few days, so that its pages look like a running newsroom."""
