@@ -52,6 +52,7 @@ class HostileNewsroom:
     def admin_urls(self):
         """The desk's pages that show the payloads: lists, forms, history, delete confirmation."""
         urls = [
+            reverse("admin:index"),
             reverse("admin:articles_article_changelist"),
             reverse("admin:articles_section_changelist"),
             reverse("admin:articles_author_changelist"),
@@ -109,7 +110,8 @@ def seed_hostile_newsroom(payloads=PAYLOADS):
     return newsroom
 
 
-# Elements that have no business in a page built from our templates.
+# Elements that have no business in a page built from our templates. Inline <svg> is not
+# one (the admin draws its icons with it); SVG animation, which can set handlers, is.
 FOREIGN_ELEMENTS = {
     "iframe",
     "frame",
@@ -118,8 +120,11 @@ FOREIGN_ELEMENTS = {
     "embed",
     "applet",
     "base",
-    "svg",
-    "math",
+    "set",
+    "animate",
+    "animatemotion",
+    "animatetransform",
+    "foreignobject",
 }
 URL_ATTRIBUTES = {
     "href",
@@ -134,6 +139,8 @@ URL_ATTRIBUTES = {
 DANGEROUS_SCHEMES = ("javascript:", "vbscript:", "data:")
 # Script blocks of these types hold data, never code.
 DATA_SCRIPT_TYPES = {"application/json", "application/ld+json"}
+# Scripts we serve: static files, and the admin's translation catalogue.
+OUR_SCRIPT_PREFIXES = ("/static/", "/admin/jsi18n/")
 
 
 class _HostileMarkupFinder(HTMLParser):
@@ -162,7 +169,7 @@ class _HostileMarkupFinder(HTMLParser):
     def is_our_script(attributes):
         src = attributes.get("src") or ""
         if src:
-            return src.startswith("/static/")
+            return src.startswith(OUR_SCRIPT_PREFIXES)
         return (attributes.get("type") or "").lower() in DATA_SCRIPT_TYPES
 
     @staticmethod
