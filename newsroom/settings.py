@@ -4,6 +4,7 @@ Every variable is documented in .env.example. Nothing insecure is a default: DEB
 off unless asked for, and without DEBUG a missing SECRET_KEY stops the process.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -39,6 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "taggit",
     "csp",
+    "axes",
     "articles",
     "comments",
 ]
@@ -54,6 +56,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # Last: turns a lockout into the 429 page.
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -140,6 +143,8 @@ LOGGING = {
     "formatters": {"key_value": {"()": "newsroom.logs.KeyValueFormatter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "key_value"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    # Axes narrates every attempt at INFO; newsroom.security has the events that matter.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
 
 # Security headers and HTTPS. check --deploy (run by `make lint` with production values)
@@ -188,3 +193,17 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [csp.NONE],
     }
 }
+
+# Password guessing (django-axes, newsroom/login_guard.py): LOGIN_FAILURE_LIMIT wrong
+# passwords for one username from one address lock that pair out for a cool-off period.
+AUTHENTICATION_BACKENDS = [
+    "newsroom.login_guard.LoginGuardBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_HANDLER = "newsroom.login_guard.LoggingDatabaseHandler"
+AXES_LOCKOUT_CALLABLE = "newsroom.login_guard.locked_out"
+AXES_CLIENT_IP_CALLABLE = "newsroom.login_guard.client_address"
