@@ -64,8 +64,8 @@ class DeskAdminMixin:
             super()
             .get_queryset(request)
             .on_desk_of(request.user)
-            .select_related("section", "assignee")
-            .prefetch_related("bylines__author")
+            .for_listing()
+            .select_related("assignee")
         )
 
     def has_change_permission(self, request, obj=None):

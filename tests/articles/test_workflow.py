@@ -1,11 +1,9 @@
 """articles/workflow.py: every move, every refusal, the publish checks and scheduling."""
 
-import io
 import time
 from datetime import timedelta
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -15,26 +13,6 @@ from tests.factories import make_article, make_draft, make_staff
 
 pytestmark = pytest.mark.django_db
 State = Article.Status
-
-
-@pytest.fixture
-def editor():
-    return make_staff("Editor")
-
-
-@pytest.fixture
-def reporter():
-    return make_staff("Reporter", byline=True)
-
-
-@pytest.fixture
-def lead_image(settings, tmp_path):
-    from PIL import Image
-
-    settings.MEDIA_ROOT = tmp_path
-    png = io.BytesIO()
-    Image.new("RGB", (8, 6)).save(png, "PNG")
-    return SimpleUploadedFile("bus.png", png.getvalue(), content_type="image/png")
 
 
 def story(status, **overrides):
