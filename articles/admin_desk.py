@@ -93,7 +93,9 @@ class DeskAdminMixin:
         if db_field.name == "section":
             sections = Desk.section_ids_for(request.user)
             if sections is not None and not request.user.is_superuser:
+                # A desk editor's story stays on their desk: a section of theirs, required.
                 kwargs["queryset"] = Section.objects.filter(pk__in=sections)
+                kwargs["required"] = True
         if db_field.name == "assignee":
             kwargs["queryset"] = get_user_model().objects.filter(is_staff=True, is_active=True)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)

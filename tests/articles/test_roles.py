@@ -262,6 +262,8 @@ def test_desk_editor_sees_and_picks_only_their_sections(client, editor):
     response = client.post(change_url(ours), data)
     assert response.status_code == 200
     assert "section" in response.context["adminform"].form.errors
+    desk_post = client.post(change_url(ours), {**data, "section": ""})
+    assert "section" in desk_post.context["adminform"].form.errors
     assert Article.objects.get(pk=ours.pk).section == science
 
 
