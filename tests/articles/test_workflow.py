@@ -1,10 +1,12 @@
 """articles/workflow.py: every move, every refusal, the publish checks and scheduling."""
 
+import threading
 import time
 from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 
 from articles import workflow
@@ -241,6 +243,31 @@ def test_publish_scheduled_moves_due_stories_once_and_reports_overdue(capsys, no
     call_command("publish_scheduled")
     assert "Nothing due." in capsys.readouterr().out
     assert EditorialEvent.objects.filter(article=due).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_scheduler_runs_at_once_publish_each_story_once():
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's test database is in memory; PostgreSQL shows real concurrency")
+    stories = [
+        story(State.SCHEDULED, published_at=timezone.now() - timedelta(minutes=1)) for _ in range(6)
+    ]
+    start = threading.Barrier(2)
+
+    def run_scheduler():
+        start.wait()
+        try:
+            workflow.publish_due()
+        finally:
+            connection.close()
+
+    runs = [threading.Thread(target=run_scheduler) for _ in range(2)]
+    for run in runs:
+        run.start()
+    for run in runs:
+        run.join()
+    assert set(Article.objects.values_list("status", flat=True)) == {State.PUBLISHED}
+    assert EditorialEvent.objects.filter(action="publish").count() == len(stories)
 
 
 def test_assignment_is_logged(editor, tomorrow):
