@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.formats import date_format
@@ -109,12 +109,6 @@ class DeskAdminMixin:
         if {"assignee", "due_at"} & set(form.changed_data):
             workflow.assign(article=obj, by=request.user, assignee=obj.assignee, due_at=obj.due_at)
 
-    def response_add(self, request, obj, post_url_continue=None):
-        if "_transition" in request.POST:
-            self.make_move(request, obj)
-            return HttpResponseRedirect(reverse("admin:articles_article_change", args=[obj.pk]))
-        return super().response_add(request, obj, post_url_continue)
-
     def response_change(self, request, obj):
         if "_transition" in request.POST:
             self.make_move(request, obj)
@@ -129,19 +123,26 @@ class DeskAdminMixin:
                 messages.error(request, f"{field.strip('_').replace('_', ' ')}: {errors[0]}")
             return
         action, note = form.cleaned_data["_transition"], form.cleaned_data["workflow_note"]
+        by = request.user
         try:
             if action == Action.SCHEDULE:
                 at = form.cleaned_data["schedule_at"]
-                workflow.schedule(article=article, by=request.user, at=at, note=note)
-            elif action == Action.RETURN:
-                workflow.return_to_reporter(article=article, by=request.user, note=note)
+                workflow.schedule(article=article, by=by, at=at, note=note)
             elif action == Action.KILL:
-                workflow.kill(article=article, by=request.user, reason=note)
+                workflow.kill(article=article, by=by, reason=note)
             else:
-                move = getattr(workflow, action)
-                move(article=article, by=request.user, note=note)
+                move = {
+                    Action.SUBMIT: workflow.submit,
+                    Action.RETURN: workflow.return_to_reporter,
+                    Action.APPROVE: workflow.approve,
+                    Action.PUBLISH: workflow.publish,
+                    Action.UNPUBLISH: workflow.unpublish,
+                }[action]
+                move(article=article, by=by, note=note)
         except workflow.TransitionRefused as refused:
             messages.error(request, str(refused))
+            state = article.get_status_display().lower()
+            messages.info(request, f"Your edits were saved; the story is still {state}.")
         else:
             messages.success(request, f"“{article}” is now {article.get_status_display().lower()}.")
 

@@ -191,7 +191,9 @@ def test_publish_with_failing_checks_is_refused_with_the_list_and_edits_are_kept
     article = in_state(State.APPROVED, dek="", section=None)
     data = change_form_data(desk, article, headline="Better headline", _transition="publish")
     response = desk.post(change_url(article), data, follow=True)
-    assert "Cannot publish “Better headline”: missing dek, section." in messages_of(response)
+    said = messages_of(response)
+    assert "Cannot publish “Better headline”: missing dek, section." in said
+    assert "Your edits were saved; the story is still approved." in said
     article.refresh_from_db()
     assert (article.status, article.headline) == (State.APPROVED, "Better headline")
 
