@@ -395,6 +395,8 @@ class EditorialEvent(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["article", "-created_at"], name="event_article_recent")]
+        verbose_name = "audit log entry"
+        verbose_name_plural = "audit log"
 
     def __str__(self):
         return f"{self.get_action_display()}: {self.headline}"
