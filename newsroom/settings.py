@@ -137,3 +137,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+
+# Comments: at most N comments per window (seconds), per email and per network (/24, /48).
+COMMENT_RATE_LIMITS = [(10, 1), (60 * 60, 20)]
