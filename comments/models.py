@@ -326,9 +326,16 @@ class Ban(models.Model):
     class Meta:
         abstract = True
 
+    def save(self, *args, **kwargs):
+        self.normalise()
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         meta = self._meta
         return reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[self.pk])
+
+    def clean(self):
+        self.normalise()  # Before the uniqueness check, so "A@X.org" finds "a@x.org".
 
 
 class BannedEmail(Ban):
@@ -337,9 +344,8 @@ class BannedEmail(Ban):
     def __str__(self):
         return self.email
 
-    def save(self, *args, **kwargs):
+    def normalise(self):
         self.email = self.email.strip().lower()
-        super().save(*args, **kwargs)
 
 
 class BannedDomain(Ban):
@@ -350,9 +356,8 @@ class BannedDomain(Ban):
     def __str__(self):
         return self.domain
 
-    def save(self, *args, **kwargs):
+    def normalise(self):
         self.domain = self.domain.strip().lower().lstrip("@")
-        super().save(*args, **kwargs)
 
 
 def validate_network(value):
@@ -370,9 +375,11 @@ class BannedNetwork(Ban):
     def __str__(self):
         return self.network
 
-    def save(self, *args, **kwargs):
-        self.network = str(ipaddress.ip_network(self.network.strip(), strict=False))
-        super().save(*args, **kwargs)
+    def normalise(self):
+        try:
+            self.network = str(ipaddress.ip_network(self.network.strip(), strict=False))
+        except ValueError:
+            pass  # validate_network names the problem to the moderator.
 
 
 class WordListTerm(models.Model):
