@@ -21,7 +21,7 @@ def fresh_rate_limits():
 
 def _user(django_user_model, username, groups=(), **extra):
     user = django_user_model.objects.create_user(
-        username, f"{username}@newsroom.example", "pw", is_staff=True, **extra
+        username, f"{username}@newsroom.example", None, is_staff=True, **extra
     )
     for name in groups:
         user.groups.add(Group.objects.get_or_create(name=name)[0])

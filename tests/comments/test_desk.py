@@ -84,7 +84,7 @@ def test_moderator_cannot_edit_articles(moderator_client):
 
 
 def test_superuser_moderates(client, django_user_model):
-    client.force_login(django_user_model.objects.create_superuser("boss", "b@x.org", "pw"))
+    client.force_login(django_user_model.objects.create_superuser("boss", "b@x.org", None))
     assert client.get(QUEUE).status_code == 200
 
 
@@ -327,7 +327,7 @@ def test_admin_actions_decide_through_the_same_functions(moderator_client, moder
 def test_comments_cannot_be_deleted_in_admin(moderator_client, django_user_model):
     comment = make_comment()
     moderator_client.force_login(
-        django_user_model.objects.create_superuser("root", "r@x.org", "pw")
+        django_user_model.objects.create_superuser("root", "r@x.org", None)
     )
     assert moderator_client.get(f"/admin/comments/comment/{comment.pk}/delete/").status_code == 403
 
