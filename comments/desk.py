@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from comments import moderation
 from comments.models import Comment, DecisionReason, LogAction, ModerationLogEntry
+from comments.overview import moderation_overview
 
 QUEUE_PAGE_SIZE = 25
 LOG_PAGE_SIZE = 50
@@ -183,4 +184,14 @@ def log(request):
             "moderators": moderators,
             "actions": LogAction.choices,
         },
+    )
+
+
+@staff_permission_required("comments.view_moderation_overview")
+def overview(request):
+    """How moderation goes: the queue now and over 30 days, waiting times, rules and reasons."""
+    return render(
+        request,
+        "comments/overview.html",
+        {"desk_page": "overview", "overview": moderation_overview()},
     )

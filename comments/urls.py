@@ -11,4 +11,5 @@ urlpatterns = [
     path("moderation/", desk.queue, name="queue"),
     path("moderation/decide/", desk.decide, name="decide"),
     path("moderation/log/", desk.log, name="log"),
+    path("moderation/overview/", desk.overview, name="overview"),
 ]
