@@ -617,7 +617,7 @@ def erase(*, email, by=None, reference=""):
     without keeping the person's data. Returns how many comments were erased.
     """
     email = email.strip().lower()
-    comments = list(Comment.objects.filter(email=email))
+    comments = list(Comment.objects.filter(email__iexact=email))
     for comment in comments:
         from_status = comment.status
         Comment.objects.filter(pk=comment.pk).update(
@@ -640,6 +640,10 @@ def erase(*, email, by=None, reference=""):
             from_status,
             CommentStatus.REMOVED,
             reason=f"legal request {reference}".strip(),
+        )
+    if not comments:  # The request is on record even when there was nothing to erase.
+        ModerationLogEntry.objects.create(
+            actor=by, action=LogAction.ERASED, reason=f"legal request {reference}: nothing found"
         )
     return len(comments)
 
