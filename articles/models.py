@@ -252,6 +252,11 @@ class Article(models.Model):
         )
 
     @property
+    def last_updated_at(self):
+        """When readers last saw a substantive change: the update, else the publication."""
+        return max(filter(None, [self.updated_at, self.published_at]), default=None)
+
+    @property
     def byline_authors(self):
         """Authors in byline order; reads the prefetch made by for_listing()."""
         return [byline.author for byline in self.bylines.all()]

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from articles import views
+from articles.feeds import ArticleFeed, NewsroomAtomFeed, NewsroomRssFeed
 
 app_name = "articles"
 
@@ -11,3 +12,22 @@ urlpatterns = [
     path("author/<slug:slug>/", views.AuthorView.as_view(), name="author"),
     path("article/<slug:slug>/", views.ArticleView.as_view(), name="article"),
 ]
+
+# Feeds: RSS 2.0 and Atom, site-wide and per section, tag and author.
+urlpatterns += [
+    path("feed/rss/", ArticleFeed(feed_type=NewsroomRssFeed), name="feed_rss"),
+    path("feed/atom/", ArticleFeed(feed_type=NewsroomAtomFeed), name="feed_atom"),
+]
+for scope in ArticleFeed.scopes:
+    urlpatterns += [
+        path(
+            f"{scope}/<slug:slug>/feed/rss/",
+            ArticleFeed(feed_type=NewsroomRssFeed, scope=scope),
+            name=f"{scope}_feed_rss",
+        ),
+        path(
+            f"{scope}/<slug:slug>/feed/atom/",
+            ArticleFeed(feed_type=NewsroomAtomFeed, scope=scope),
+            name=f"{scope}_feed_atom",
+        ),
+    ]

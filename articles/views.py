@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
+from articles.feeds import heading_feeds
 from articles.models import Article, Author, Section
 
 LIST_PAGE_SIZE = 20
@@ -54,8 +55,14 @@ class ArticleListView(ListView):
     def get_queryset(self):
         return self.filter_articles(Article.objects.published()).for_listing().newest_first()
 
+    def get_context_data(self, **kwargs):
+        feeds = heading_feeds(self.feed_scope, self.kwargs["slug"], kwargs["heading"])
+        return super().get_context_data(heading_feeds=feeds, **kwargs)
+
 
 class SectionView(ArticleListView):
+    feed_scope = "section"
+
     def filter_articles(self, articles):
         self.section = get_object_or_404(Section, slug=self.kwargs["slug"])
         return articles.filter(section=self.section)
@@ -71,6 +78,8 @@ class SectionView(ArticleListView):
 
 
 class TagView(ArticleListView):
+    feed_scope = "tag"
+
     def filter_articles(self, articles):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
         return articles.filter(tags=self.tag)
@@ -81,6 +90,7 @@ class TagView(ArticleListView):
 
 class AuthorView(ArticleListView):
     template_name = "articles/author.html"
+    feed_scope = "author"
 
     def filter_articles(self, articles):
         self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
