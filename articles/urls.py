@@ -1,6 +1,7 @@
 from django.urls import path
+from django.views.generic import TemplateView
 
-from articles import views
+from articles import sitemaps, views
 from articles.feeds import ArticleFeed, NewsroomAtomFeed, NewsroomRssFeed
 
 app_name = "articles"
@@ -31,3 +32,15 @@ for scope in ArticleFeed.scopes:
             name=f"{scope}_feed_atom",
         ),
     ]
+
+# Sitemaps and robots.txt for crawlers.
+urlpatterns += [
+    path("sitemap.xml", sitemaps.index, name="sitemap_index"),
+    path("sitemap-news.xml", sitemaps.news, name="sitemap_news"),
+    path("sitemap-<slug:section>.xml", sitemaps.sitemap, name="sitemap"),
+    path(
+        "robots.txt",
+        TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
+        name="robots",
+    ),
+]
