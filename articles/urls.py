@@ -12,6 +12,7 @@ urlpatterns = [
     path("tag/<slug:slug>/", views.TagView.as_view(), name="tag"),
     path("author/<slug:slug>/", views.AuthorView.as_view(), name="author"),
     path("article/<slug:slug>/", views.ArticleView.as_view(), name="article"),
+    path("search/", views.SearchView.as_view(), name="search"),
 ]
 
 # Feeds: RSS 2.0 and Atom, site-wide and per section, tag and author.

@@ -5,7 +5,9 @@ from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
 from articles.feeds import heading_feeds
+from articles.forms import SearchForm
 from articles.models import Article, Author, Section
+from articles.search import search_articles
 
 LIST_PAGE_SIZE = 20
 RELATED_COUNT = 4
@@ -127,4 +129,34 @@ class ArticleView(DetailView):
             .annotate(shared_tags=Count("tags", filter=Q(tags__in=tag_ids), distinct=True))
             .select_related("section")
             .order_by("-shared_tags", "-published_at", "-pk")[:RELATED_COUNT]
+        )
+
+
+class SearchView(ListView):
+    """Search results for the reader's words, with the form that asked for them."""
+
+    template_name = "articles/search.html"
+    paginate_by = LIST_PAGE_SIZE
+    context_object_name = "results"
+
+    def get_queryset(self):
+        self.form = SearchForm(self.request.GET or None)
+        if not self.form.is_valid() or not self.form.cleaned_data["q"].strip():
+            return Article.objects.none()
+        criteria = self.form.cleaned_data
+        return search_articles(
+            criteria["q"],
+            section=criteria["section"],
+            published_from=criteria["published_from"],
+            published_to=criteria["published_to"],
+        )
+
+    def get_context_data(self, **kwargs):
+        criteria = self.request.GET.copy()
+        criteria.pop("page", None)
+        return super().get_context_data(
+            form=self.form,
+            has_query=self.form.is_valid() and bool(self.form.cleaned_data["q"].strip()),
+            criteria=criteria.urlencode(),
+            **kwargs,
         )
