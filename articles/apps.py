@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, post_save
 
 
 class ArticlesConfig(AppConfig):
@@ -7,7 +7,11 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Articles"
 
     def ready(self):
+        from articles.models import Article
+        from articles.renditions import article_saved
+
         post_migrate.connect(create_sqlite_search_index, sender=self)
+        post_save.connect(article_saved, sender=Article, dispatch_uid="article_renditions")
 
 
 def create_sqlite_search_index(using, **kwargs):

@@ -14,6 +14,8 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
+from articles.models import Rendition
+from articles.renditions import renditions_by_crop
 from articles.templatetags.newsroom import iso
 
 LOGO = {"path": "img/logo.png", "width": 600, "height": 60}  # Google's publisher-logo size.
@@ -71,16 +73,25 @@ def breadcrumbs(request, trail):
 
 
 def lead_images(request, article):
-    """The lead image for cards and JSON-LD: (url, width, height) per crop, widest first."""
+    """(url, width, height) of the lead image in each crop, 16:9 first, for cards and JSON-LD.
+
+    The widest JPEG of each crop; the original file before renditions exist.
+    """
     if not article.lead_image:
         return []
-    return [
-        (
-            request.build_absolute_uri(article.lead_image.url),
-            article.lead_image_width,
-            article.lead_image_height,
-        )
-    ]
+    crops = renditions_by_crop(article)
+    if not crops:
+        url = request.build_absolute_uri(article.lead_image.url)
+        return [(url, article.lead_image_width, article.lead_image_height)]
+    images = []
+    for crop in Rendition.Crop.values:
+        jpegs = crops.get(crop, {}).get(Rendition.Format.JPEG)
+        if jpegs:
+            widest = jpegs[-1]
+            images.append(
+                (request.build_absolute_uri(widest.file.url), widest.width, widest.height)
+            )
+    return images
 
 
 def for_page(request, *, title=None, description=None, page_number=1, section=None):

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -111,7 +112,7 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_reading(self):
         """Everything the article page shows, in a fixed number of queries."""
-        return self.for_listing().prefetch_related("sources", "tags")
+        return self.for_listing().prefetch_related("sources", "tags", "renditions")
 
     def newest_first(self):
         return self.order_by("-published_at", "-pk")
@@ -154,6 +155,19 @@ class Article(models.Model):
     lead_image_alt = models.CharField("alt text", max_length=300, blank=True)
     lead_image_caption = models.CharField("caption", max_length=500, blank=True)
     lead_image_credit = models.CharField("credit", max_length=200, blank=True)
+    # Where the picture's subject is, as fractions of its width and height: crops keep it in view.
+    focal_x = models.FloatField(
+        "focal point across",
+        default=0.5,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text="0 is the left edge, 1 the right; 0.5 is the centre.",
+    )
+    focal_y = models.FloatField(
+        "focal point down",
+        default=0.5,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text="0 is the top edge, 1 the bottom; 0.5 is the centre.",
+    )
     image_prompt = models.TextField(
         blank=True,
         help_text="The image brief that came with a pipeline draft. Never shown to readers.",
@@ -299,3 +313,39 @@ class Source(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class Rendition(models.Model):
+    """One resized, cropped copy of an article's lead image (articles/renditions.py makes them)."""
+
+    class Crop(models.TextChoices):
+        WIDE = "16:9", "16:9"
+        STANDARD = "4:3", "4:3"
+        SQUARE = "1:1", "1:1"
+
+    class Format(models.TextChoices):
+        WEBP = "webp", "WebP"
+        JPEG = "jpeg", "JPEG"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="renditions")
+    crop = models.CharField(max_length=4, choices=Crop.choices)
+    format = models.CharField(max_length=4, choices=Format.choices)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    file = models.FileField(max_length=300)
+    # The lead image and focal point it was made from; a change makes the set stale.
+    source_key = models.CharField(max_length=400)
+
+    class Meta:
+        ordering = ["crop", "format", "width"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "crop", "format", "width"], name="rendition_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.article} {self.crop} {self.width}w {self.format}"
+
+    def get_absolute_url(self):
+        return self.file.url

@@ -20,7 +20,10 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         latest = list(
-            Article.objects.published().for_listing().newest_first()[: self.latest_count + 1]
+            Article.objects.published()
+            .for_listing()
+            .prefetch_related("renditions")  # the lead story's picture
+            .newest_first()[: self.latest_count + 1]
         )
         return super().get_context_data(
             lead=latest[0] if latest else None,
