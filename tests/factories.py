@@ -60,3 +60,18 @@ def make_draft(**overrides):
     overrides.setdefault("status", Article.Status.DRAFT)
     overrides.setdefault("published_at", None)
     return make_article(**overrides)
+
+
+def make_staff(role=None, *, byline=False, **overrides):
+    """A staff account in one of the role groups (Reporter, Editor, Moderator), or none."""
+    from django.contrib.auth.models import Group, User
+
+    n = next(_serial)
+    fields = {"username": f"staff{n}", "is_staff": True}
+    fields.update(overrides)
+    user = User.objects.create_user(**fields)
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    if byline:
+        make_author(name=f"Byline of {user.username}", user=user)
+    return user

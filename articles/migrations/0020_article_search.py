@@ -47,7 +47,7 @@ def drop_postgres_search(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0001_initial"),
+        ("articles", "0011_role_groups"),
     ]
 
     operations = [

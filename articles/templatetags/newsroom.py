@@ -20,3 +20,14 @@ def iso(value):
 def highlight(snippet):
     """A search snippet, escaped, with the matched words in <mark>."""
     return search.highlight(snippet)
+
+
+@register.filter
+def web_link(url):
+    """The URL when it is an http(s) link, else "".
+
+    Source URLs can arrive without form validation (the pipeline importer), and a stored
+    javascript: or data: URL must never become a link.
+    """
+    scheme = url.split(":", 1)[0].strip().lower() if ":" in url else ""
+    return url if scheme in {"http", "https"} else ""

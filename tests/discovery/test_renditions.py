@@ -13,6 +13,7 @@ from PIL import Image
 
 from articles.models import Article, Rendition
 from articles.renditions import CROPS, crop_box
+from tests.articles.change_form import change_form_data, change_url
 from tests.discovery.conftest import jpeg
 from tests.factories import make_article, make_draft
 
@@ -196,3 +197,20 @@ def test_command_backfills_live_stories_and_clears_taken_down_ones(publish_with_
     assert live.renditions.count() == 18
     assert not gone.renditions.exists()
     assert Rendition.objects.count() == 18
+
+
+def test_editor_sets_the_focal_point_in_admin_and_bad_values_are_named(admin_client):
+    article = make_article()
+    data = change_form_data(admin_client, article, focal_x="0.25", focal_y="0.8")
+    assert admin_client.post(change_url(article), data).status_code == 302
+    article.refresh_from_db()
+    assert (article.focal_x, article.focal_y) == (0.25, 0.8)
+    data = change_form_data(admin_client, article, focal_x="1.5", focal_y="")
+    response = admin_client.post(change_url(article), data)
+    assert response.status_code == 200
+    assert list(response.context["adminform"].form.errors) == ["focal_x"]
+    assert 'value="1.5"' in response.content.decode()
+    data = change_form_data(admin_client, article, focal_x="", focal_y="")
+    assert admin_client.post(change_url(article), data).status_code == 302
+    article.refresh_from_db()
+    assert (article.focal_x, article.focal_y) == (0.5, 0.5)  # blank is the centre
