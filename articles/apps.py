@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate, post_save
+from django.db.models.signals import post_delete, post_migrate, post_save
 
 
 class ArticlesConfig(AppConfig):
@@ -7,11 +7,12 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Articles"
 
     def ready(self):
-        from articles.models import Article
-        from articles.renditions import article_saved
+        from articles.models import Article, Rendition
+        from articles.renditions import article_saved, rendition_deleted
 
         post_migrate.connect(create_sqlite_search_index, sender=self)
         post_save.connect(article_saved, sender=Article, dispatch_uid="article_renditions")
+        post_delete.connect(rendition_deleted, sender=Rendition, dispatch_uid="rendition_file")
 
 
 def create_sqlite_search_index(using, **kwargs):

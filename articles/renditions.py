@@ -9,6 +9,7 @@ loses them.
 """
 
 import io
+import logging
 from fractions import Fraction
 
 from django.core.files.base import ContentFile
@@ -17,6 +18,8 @@ from django.utils.crypto import salted_hmac
 from PIL import Image, ImageOps
 
 from articles.models import Article, Rendition
+
+logger = logging.getLogger(__name__)
 
 WIDTHS = (480, 800, 1200, 1600)
 CROPS = {crop: Fraction(*map(int, crop.split(":"))) for crop in Rendition.Crop.values}
@@ -60,6 +63,7 @@ def encode(image, file_format):
     return buffer.getvalue()
 
 
+@transaction.atomic
 def make_renditions(article):
     """Replace the article's renditions with a fresh set made from its lead image."""
     remove_renditions(article)
@@ -89,10 +93,8 @@ def make_renditions(article):
 
 
 def remove_renditions(article):
-    """Delete the article's renditions, files included."""
-    for rendition in article.renditions.all():
-        rendition.file.delete(save=False)
-        rendition.delete()
+    """Delete the article's renditions (rendition_deleted removes their files)."""
+    article.renditions.all().delete()
 
 
 def sync_renditions(article):
@@ -109,7 +111,21 @@ def sync_renditions(article):
 def article_saved(sender, instance, raw=False, **kwargs):
     """post_save receiver (connected in articles/apps.py): renditions follow the article."""
     if not raw:
-        transaction.on_commit(lambda: sync_renditions(instance))
+        transaction.on_commit(lambda: sync_after_save(instance))
+
+
+def sync_after_save(article):
+    """The story is saved whatever happens here: a broken picture costs only its renditions."""
+    try:
+        sync_renditions(article)
+    except (OSError, ValueError, Image.DecompressionBombError):
+        logger.exception("Could not make the renditions of article %s", article.pk)
+
+
+def rendition_deleted(sender, instance, **kwargs):
+    """post_delete receiver: a rendition's file goes with its row, also when its article does."""
+    file = instance.file
+    transaction.on_commit(lambda: file.storage.delete(file.name))
 
 
 def renditions_by_crop(article):

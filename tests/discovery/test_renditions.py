@@ -11,11 +11,12 @@ from django.urls import reverse
 from lxml import html
 from PIL import Image
 
+from articles import workflow
 from articles.models import Article, Rendition
 from articles.renditions import CROPS, crop_box
 from tests.articles.change_form import change_form_data, change_url
 from tests.discovery.conftest import jpeg
-from tests.factories import make_article, make_draft
+from tests.factories import make_article, make_draft, make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -214,3 +215,46 @@ def test_editor_sets_the_focal_point_in_admin_and_bad_values_are_named(admin_cli
     assert admin_client.post(change_url(article), data).status_code == 302
     article.refresh_from_db()
     assert (article.focal_x, article.focal_y) == (0.5, 0.5)  # blank is the centre
+
+
+def test_publishing_through_the_desk_makes_them_and_unpublishing_removes_them(
+    django_capture_on_commit_callbacks,
+):
+    editor = make_staff("Editor")
+    with django_capture_on_commit_callbacks(execute=True):
+        draft = make_draft(
+            status=Article.Status.APPROVED,
+            lead_image=jpeg(),
+            lead_image_alt="A bus",
+            lead_image_credit="Ann",
+        )
+    assert not draft.renditions.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.publish(article=draft, by=editor)
+    assert draft.renditions.count() == 18
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.unpublish(article=draft, by=editor)
+    assert not draft.renditions.exists()
+
+
+def test_deleting_an_article_deletes_its_rendition_files(
+    publish_with_picture, django_capture_on_commit_callbacks
+):
+    article = publish_with_picture()
+    files = [Path(r.file.path) for r in article.renditions.all()]
+    assert files and all(path.exists() for path in files)
+    with django_capture_on_commit_callbacks(execute=True):
+        article.delete()
+    assert not any(path.exists() for path in files)
+
+
+def test_a_broken_picture_leaves_the_story_saved_without_renditions(
+    django_capture_on_commit_callbacks, caplog
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        article = make_article(
+            lead_image=ContentFile(b"not an image", "broken.jpg"), lead_image_alt="Broken"
+        )
+    assert Article.objects.filter(pk=article.pk).exists()
+    assert not article.renditions.exists()
+    assert f"Could not make the renditions of article {article.pk}" in caplog.text
