@@ -3,6 +3,7 @@ from django import forms
 from articles.models import Section
 
 QUERY_MAX_LENGTH = 200
+DATE_INPUT = forms.DateInput(format="%Y-%m-%d", attrs={"inputmode": "numeric"})
 
 
 class SearchForm(forms.Form):
@@ -15,11 +16,13 @@ class SearchForm(forms.Form):
         required=False,
         empty_label="All sections",
     )
+    # Text, not type="date": a mistyped date is shown back as typed, which a date input
+    # cannot hold.
     published_from = forms.DateField(
-        label="Published from", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="Published from (YYYY-MM-DD)", required=False, widget=DATE_INPUT
     )
     published_to = forms.DateField(
-        label="Published to", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="Published to (YYYY-MM-DD)", required=False, widget=DATE_INPUT
     )
 
     def clean(self):

@@ -115,8 +115,11 @@ def test_bad_filters_are_named_and_kept(client):
     assert "The end date comes before the start date." in body
     assert 'value="2026-04-01"' in body and 'value="lagoon"' in body
     response = search(client, q="lagoon", section="no-such-desk", published_from="yesterday")
-    errors = html.fromstring(response.content).xpath('//span[@class="field-error"]/@id')
-    assert errors == ["id_section-error", "id_published_from-error"]
+    tree = html.fromstring(response.content)
+    errors = tree.xpath('//span[@class="field-error"]/@id')
+    assert errors == ["id_section_error", "id_published_from_error"]
+    described = tree.xpath("//*[@aria-invalid]/@aria-describedby")
+    assert described == errors
 
 
 @pytest.mark.parametrize("query", ABSURD_QUERIES)
