@@ -197,7 +197,7 @@ class Command(BaseCommand):
 
 
 def draw_lead_image(seed, start, end):
-    """Draw a 16:9 JPEG: a diagonal gradient with soft circles placed by the seed."""
+    """Draw a 16:9 JPEG: a two-colour gradient with soft circles placed by the seed."""
     rng = random.Random(seed)
     width, height = IMAGE_SIZE
     mask = Image.linear_gradient("L").rotate(rng.choice([0, 90, 180, 270])).resize(IMAGE_SIZE)
