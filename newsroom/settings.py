@@ -49,6 +49,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "newsroom.middleware.PermissionsPolicyMiddleware",
+    "newsroom.middleware.RefuseMalformedRequestsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -196,6 +197,9 @@ CONTENT_SECURITY_POLICY = {
 
 # Password guessing (django-axes, newsroom/login_guard.py): LOGIN_FAILURE_LIMIT wrong
 # passwords for one username from one address lock that pair out for a cool-off period.
+# Staff sign in through the desk; a refused or missing `next` lands there too.
+LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "admin:index"
 AUTHENTICATION_BACKENDS = [
     "newsroom.login_guard.LoginGuardBackend",
     "django.contrib.auth.backends.ModelBackend",
