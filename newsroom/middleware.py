@@ -1,8 +1,14 @@
-"""Site-wide middleware: security headers and refusing requests no page of ours can take."""
+"""Site-wide middleware: security headers, refusing malformed requests, the database-down page."""
+
+import logging
 
 from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
-from django.http import HttpResponseNotAllowed
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, HttpResponseNotAllowed
+from django.template.loader import render_to_string
+
+logger = logging.getLogger("newsroom.errors")
 
 # The site is pages and forms: nothing answers PUT, PATCH, DELETE, TRACE or CONNECT.
 ALLOWED_METHODS = ("GET", "HEAD", "POST", "OPTIONS")
@@ -40,3 +46,27 @@ class RefuseMalformedRequestsMiddleware:
         ):
             raise SuspiciousOperation("NUL byte in the URL")
         return self.get_response(request)
+
+
+class DatabaseUnavailableMiddleware:
+    """A friendly 503 instead of a traceback when the database cannot be reached.
+
+    The page is standalone (templates/503.html): rendering base.html would need the
+    database for the section navigation.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, (OperationalError, InterfaceError)):
+            return None
+        logger.error(
+            "database_unavailable", extra={"fields": {"path": request.path}}, exc_info=exception
+        )
+        response = HttpResponse(render_to_string("503.html"), status=503)
+        response["Retry-After"] = "30"
+        return response
