@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.db import models
 
+from articles.images import LeadImageField
 from articles.models import Article, Author, Byline, Section, Source
 
 
@@ -45,6 +46,7 @@ class ArticleAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["section"]
     inlines = [BylineInline, SourceInline]
+    formfield_overrides = {models.ImageField: {"form_class": LeadImageField}}
     readonly_fields = [
         "image_prompt",
         "first_published_at",

@@ -10,6 +10,7 @@ from articles.models import Article
 from comments import moderation
 from comments.forms import ReportForm, comment_form
 from comments.models import Comment
+from newsroom.login_guard import client_address
 
 
 @csrf_exempt  # The pipeline's first phase checks CSRF itself, so that a failure keeps the text.
@@ -29,7 +30,7 @@ def post_comment(request, article_id):
             body=request.POST.get("body", ""),
             token=request.POST.get("token", ""),
             honeypot=request.POST.get("website", ""),
-            ip=request.META.get("REMOTE_ADDR", ""),
+            ip=client_address(request),
             user=request.user,
             is_csrf_ok=_is_csrf_ok(request),
         )
