@@ -97,8 +97,9 @@ def decide(request):
     if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
         back = reverse("comments:queue")
     if "card" in request.POST:
-        *verb, pk, revision = request.POST["card"].split(":")
-        selected = [f"{pk}:{revision}"]
+        # A card's button says "action[:reason]:pk:revision".
+        parts = request.POST["card"].split(":")
+        verb, selected = parts[:-2], [":".join(parts[-2:])]
     else:
         verb = request.POST.get("bulk", "").split(":")
         selected = request.POST.getlist("selected")
@@ -106,7 +107,7 @@ def decide(request):
     if not selections:
         messages.error(request, "Select at least one comment.")
         return redirect(back)
-    action, reason = verb[0], (verb[1] if len(verb) > 1 else "")
+    action, reason = (verb + ["", ""])[:2]
     if action == "ban":
         _ban(request, selections)
     elif action in moderation.ACTIONS:

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from articles.models import Article
 from comments import moderation
 from comments.forms import ReportForm, comment_form
-from comments.models import Comment
+from comments.models import Comment, CommentSettings
 from newsroom.login_guard import client_address
 
 
@@ -67,10 +67,14 @@ def reply(request, comment_id):
         parent=None,
         article__in=Article.objects.published(),
     )
+    article = parent.article
     return render(
         request,
         "comments/comment_form_page.html",
-        {"form": comment_form(parent.article, user=request.user, parent=parent)},
+        {
+            "form": comment_form(article, user=request.user, parent=parent),
+            "is_closed": not CommentSettings.load().is_thread_open(article),
+        },
     )
 
 

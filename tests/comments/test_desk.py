@@ -304,6 +304,15 @@ def test_second_moderator_deciding_at_once_is_told_and_changes_nothing(moderator
     assert ModerationLogEntry.objects.count() == 1
 
 
+@pytest.mark.parametrize("value", ["approve", "approve:x:y", "nonsense:1:0", ":::", ""])
+def test_tampered_card_buttons_change_nothing_and_never_fail(moderator_client, value):
+    comment = make_comment(status="pending")
+    response = moderator_client.post(DECIDE, {"card": value})
+    assert response.status_code == 302
+    comment.refresh_from_db()
+    assert comment.status == "pending" and not ModerationLogEntry.objects.exists()
+
+
 def test_unsafe_next_goes_back_to_the_queue(moderator_client):
     comment = make_comment(status="pending")
     response = moderator_client.post(

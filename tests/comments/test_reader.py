@@ -137,6 +137,13 @@ def test_reader_replies_through_the_reply_page(client, article):
     assert reply.parent == top
 
 
+def test_reply_page_of_a_closed_thread_says_so(client):
+    top = make_comment(article=make_article(is_commenting_open=False))
+    html = client.get(f"/comments/{top.pk}/reply/").content.decode()
+    assert "Comments are closed on this article." in html
+    assert 'id="comment-form"' not in html
+
+
 def test_only_published_top_level_comments_take_replies(client, article):
     top = make_comment(article=article)
     assert (
