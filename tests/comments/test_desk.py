@@ -208,6 +208,8 @@ def test_approving_a_reported_comment_clears_its_reports(moderator_client):
 
 def test_author_asks_for_removal(moderator_client):
     comment = make_comment()
+    html = moderator_client.get(QUEUE, {"tab": "published"}).content.decode()
+    assert f'value="remove:{comment.pk}:0">Remove at the author’s request</button>' in html
     card(moderator_client, comment, "remove")
     comment.refresh_from_db()
     assert comment.status == CommentStatus.REMOVED
