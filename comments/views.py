@@ -54,8 +54,8 @@ def post_comment(request, article_id):
         },
         status=outcome.http_status,
     )
-    if outcome.http_status == 429:
-        response["Retry-After"] = "10"
+    if outcome.retry_after:
+        response["Retry-After"] = str(outcome.retry_after)
     return response
 
 
