@@ -17,3 +17,11 @@ def yesterday(now):
 @pytest.fixture
 def tomorrow(now):
     return now + timedelta(days=1)
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: cached pages of another test's rows would leak."""
+    from django.core.cache import cache
+
+    cache.clear()
