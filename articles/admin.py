@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.db import models
 
+from articles.admin_desk import DeskAdminMixin
+from articles.images import LeadImageField
 from articles.models import Article, Author, Byline, Section, Source
 
 
@@ -36,15 +38,33 @@ class SourceInline(admin.StackedInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
-    list_display = ["headline", "status", "section", "published_at", "modified_at"]
-    list_filter = ["status", "section", "article_type"]
-    list_select_related = ["section"]
+class ArticleAdmin(DeskAdminMixin, admin.ModelAdmin):
+    list_display = [
+        "headline",
+        "state_badge",
+        "section",
+        "byline_names",
+        "assignee",
+        "due_at",
+        "scheduled_for",
+        "modified_at",
+    ]
+    list_filter = [
+        "status",
+        "section",
+        ("bylines__author", admin.RelatedOnlyFieldListFilter),
+        ("assignee", admin.RelatedOnlyFieldListFilter),
+        ("published_at", admin.DateFieldListFilter),
+        ("due_at", admin.DateFieldListFilter),
+        "article_type",
+    ]
+    list_select_related = ["section", "assignee"]
     search_fields = ["headline", "body"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["section"]
     inlines = [BylineInline, SourceInline]
+    formfield_overrides = {models.ImageField: {"form_class": LeadImageField}}
     readonly_fields = [
         "image_prompt",
         "first_published_at",
@@ -68,6 +88,7 @@ class ArticleAdmin(admin.ModelAdmin):
             },
         ),
         ("Publication", {"fields": ["status", "published_at", "unpublish_at"]}),
+        ("Desk", {"fields": ["assignee", "due_at", "editorial_notes", "kill_notice"]}),
         ("Comments", {"fields": ["is_commenting_open", "moderation_mode"]}),
         (
             "Record",

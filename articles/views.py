@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
@@ -140,6 +140,17 @@ class ArticleView(DetailView):
 
     def get_queryset(self):
         return Article.objects.published().for_reading()
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            # A killed story's URL says it is gone for good, and why, instead of "not found".
+            killed = Article.objects.filter(slug=kwargs["slug"], status=Article.Status.KILLED)
+            article = killed.only("headline", "kill_notice").first()
+            if article is None:
+                raise
+            return render(request, "articles/article_killed.html", {"article": article}, status=410)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(related=self.related_articles(), **kwargs)

@@ -60,3 +60,35 @@ def make_draft(**overrides):
     overrides.setdefault("status", Article.Status.DRAFT)
     overrides.setdefault("published_at", None)
     return make_article(**overrides)
+
+
+def make_staff(role=None, *, byline=False, **overrides):
+    """A staff account in one of the role groups (Reporter, Editor, Moderator), or none."""
+    from django.contrib.auth.models import Group, User
+
+    n = next(_serial)
+    fields = {"username": f"staff{n}", "is_staff": True}
+    fields.update(overrides)
+    user = User.objects.create_user(**fields)
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    if byline:
+        make_author(name=f"Byline of {user.username}", user=user)
+    return user
+
+
+def make_comment(*, article=None, **overrides):
+    """A published reader comment, stored as the pipeline would have let it through."""
+    from comments.models import Comment
+
+    n = next(_serial)
+    fields = {
+        "name": f"Reader {n}",
+        "email": f"reader{n}@example.org",
+        "body": f"Comment number {n}.",
+        "ip_network": "198.51.100.0/24",
+        "status": Comment.Status.PUBLISHED,
+        "rule": "passed",
+    }
+    fields.update(overrides)
+    return Comment.objects.create(article=article or make_article(), **fields)
