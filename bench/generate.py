@@ -157,12 +157,89 @@ def generate(
     for article, comment_count in zip(marked, MARKED_COMMENT_COUNTS, strict=False):
         Article.objects.filter(pk=article.pk).update(slug=f"bench-comments-{comment_count}")
     if comments:
-        out("comments: skipped, the comments app has no models yet")
+        generate_comments(comments, rng, step)
+    # Fresh statistics, as a live database would have: the planners choose by them.
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     # Bulk inserts send no signals: start a new content version for the cache by hand.
     from articles.caching import content_changed
 
     content_changed()
     step("done", Article.objects.count())
+
+
+def comment_counts(article_ids, total, rng):
+    """How many comments each article gets: a few hot stories with 1,000 to 3,000, a long
+    tail of stories with a handful, most with none. The marked stories get exactly theirs."""
+    from articles.models import Article
+
+    marked = dict(
+        Article.objects.filter(slug__startswith="bench-comments-").values_list("pk", "slug")
+    )
+    counts = {pk: int(slug.rsplit("-", 1)[1]) for pk, slug in marked.items()}
+    others = [pk for pk in article_ids if pk not in counts]
+    left = max(0, total - sum(counts.values()))
+    hot_share = left * 2 // 5
+    for pk in rng.sample(others, min(len(others), max(1, hot_share // 2000))):
+        counts[pk] = rng.randint(1000, 3000) if left >= 3000 else left // 2
+        left -= counts[pk]
+    tail = [pk for pk in others if pk not in counts]
+    for pk in rng.choices(tail, k=max(0, left)) if tail else []:
+        counts[pk] = counts.get(pk, 0) + 1
+    return counts
+
+
+def generate_comments(total, rng, step):
+    """About `total` comments, a fifth of them replies; the marked stories' are all published."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from articles.models import Article
+    from comments.models import Comment, CommentStatus, Rule
+
+    published_at = dict(Article.objects.values_list("pk", "published_at"))
+    counts = comment_counts(list(published_at), total, rng)
+    marked = set(
+        Article.objects.filter(slug__startswith="bench-comments-").values_list("pk", flat=True)
+    )
+    now = timezone.now()
+    made, pending = 0, list(counts.items())
+    while pending:
+        batch, size = [], 0
+        while pending and size < BATCH * 5:
+            batch.append(pending.pop())
+            size += batch[-1][1]
+        with transaction.atomic():
+            threads, replies = [], []
+            for article_id, count in batch:
+                start = published_at[article_id]
+                spread = max(60.0, (now - start).total_seconds())
+                for n in range(count):
+                    status = CommentStatus.PUBLISHED
+                    if article_id not in marked and rng.random() < 0.05:
+                        status = rng.choice([CommentStatus.PENDING, CommentStatus.REMOVED])
+                    comment = Comment(
+                        article_id=article_id,
+                        name=f"Reader {rng.randint(1, 50_000)}",
+                        email=f"reader{rng.randint(1, 50_000)}@example.org",
+                        body=" ".join(rng.choice(WORDS) for _ in range(rng.randint(8, 60))),
+                        ip_network="198.51.100.0/24",
+                        status=status,
+                        rule=Rule.PASSED,
+                        posted_at=start + timedelta(seconds=spread * min(1, (n + 1) / count)),
+                    )
+                    (replies if n % 5 == 4 else threads).append(comment)
+            Comment.objects.bulk_create(threads, batch_size=BATCH)
+            by_article = {}
+            for comment in threads:
+                by_article.setdefault(comment.article_id, []).append(comment)
+            for reply in replies:
+                reply.parent = rng.choice(by_article[reply.article_id])
+            Comment.objects.bulk_create(replies, batch_size=BATCH)
+        made += len(threads) + len(replies)
+        step("comments", made)
 
 
 def main(argv=None):

@@ -9,13 +9,16 @@ import pytest
 from articles.models import Article, Byline, Section, Source
 from bench.generate import MARKED_COMMENT_COUNTS, generate
 from bench.run import run
+from comments.models import Comment
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def archive():
-    generate(articles=60, sections=4, tags=12, authors=6, sources=3, out=lambda _: None)
+    generate(
+        articles=60, sections=4, tags=12, authors=6, sources=3, comments=2000, out=lambda _: None
+    )
 
 
 def test_generator_builds_a_published_archive_with_sources_bylines_and_tags(archive):
@@ -25,7 +28,10 @@ def test_generator_builds_a_published_archive_with_sources_bylines_and_tags(arch
     assert Byline.objects.filter(article__isnull=False).count() >= 60
     assert all(article.tags.exists() for article in Article.objects.all()[:10])
     for count in MARKED_COMMENT_COUNTS:
-        assert Article.objects.published().filter(slug=f"bench-comments-{count}").exists()
+        article = Article.objects.published().get(slug=f"bench-comments-{count}")
+        assert article.comments.published().count() == count
+    assert Comment.objects.filter(parent__isnull=False).exists()
+    assert Comment.objects.count() >= 2000
 
 
 def test_runner_measures_every_page_type_within_the_query_budget(archive):
