@@ -18,6 +18,9 @@ import statistics
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -105,13 +108,15 @@ def measure_in_process(pages, repeat):
                     raise SystemExit(f"{label}: {url} answered {response.status_code}")
                 if not cached:
                     row["queries"] = len(queries)
-                samples = []
+                samples, cpu = [], []
                 for _ in range(repeat):
-                    started = time.perf_counter()
+                    started, cpu_started = time.perf_counter(), time.process_time()
                     client.get(url)
                     samples.append((time.perf_counter() - started) * 1000)
+                    cpu.append((time.process_time() - cpu_started) * 1000)
                 key = "cached" if cached else "uncached"
                 row[key] = (statistics.median(samples), percentile(samples, 0.95))
+                row[f"{key} cpu"] = statistics.median(cpu)
     return results
 
 
@@ -147,21 +152,40 @@ def start_gunicorn(port, cached):
     raise SystemExit("gunicorn did not start within 30 seconds")
 
 
+def worker_pid(server):
+    """The gunicorn worker: the master's one child."""
+    return Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()[0]
+
+
 def worker_rss_kb(server):
-    """Resident memory of the gunicorn worker (the master's one child)."""
-    children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
-    status = Path(f"/proc/{children[0]}/status").read_text()
+    status = Path(f"/proc/{worker_pid(server)}/status").read_text()
     return int(re.search(r"VmRSS:\s+(\d+)", status).group(1))
 
 
-def wrk(url, duration, headers=()):
-    """Requests per second and latency median/99th percentile (ms) under wrk on core 1."""
+def worker_cpu_seconds(server):
+    """CPU time the worker has used: unlike wall time, other processes on the core don't
+    inflate it, so requests per CPU-second says what one uncontended core would serve."""
+    fields = Path(f"/proc/{worker_pid(server)}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def wrk(url, duration, server, headers=()):
+    """Requests per second and latency median/99th percentile (ms) under wrk on core 1, and
+    requests per second of the worker's CPU time."""
     command = ["taskset", "-c", "1", "wrk", "-t1", "-c8", f"-d{duration}s", "--latency"]
     for header in headers:
         command += ["-H", header]
+    cpu_before = worker_cpu_seconds(server)
     output = subprocess.run(
         [*command, url], capture_output=True, text=True, timeout=duration + 30
     ).stdout
+    figures = parse_wrk(output)
+    cpu = worker_cpu_seconds(server) - cpu_before
+    figures["per_cpu_second"] = figures["requests"] / cpu if cpu else 0
+    return figures
+
+
+def parse_wrk(output):
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)|Socket errors: (.*)", output)
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     total = int(re.search(r"(\d+) requests in", output).group(1))
@@ -181,8 +205,6 @@ def wrk(url, duration, headers=()):
 
 def measure_http(pages, duration):
     """Throughput and latency through one gunicorn sync worker, uncached then cached."""
-    import urllib.request
-
     from django.contrib.staticfiles.storage import staticfiles_storage
     from django.core.management import call_command
 
@@ -196,20 +218,118 @@ def measure_http(pages, duration):
             key = "http cached" if cached else "http uncached"
             for label, url in pages:
                 urllib.request.urlopen(base + url).read()  # warm the cache and the worker
-                results.setdefault(label, {})[key] = wrk(base + url, duration)
+                results.setdefault(label, {})[key] = wrk(base + url, duration, server)
             if cached:
                 article = next(url for label, url in pages if label.startswith("article"))
                 etag = urllib.request.urlopen(base + article).headers["ETag"]
                 extras["304 (article, If-None-Match)"] = wrk(
-                    base + article, duration, headers=[f"If-None-Match: {etag}"]
+                    base + article, duration, server, headers=[f"If-None-Match: {etag}"]
                 )
                 static = base + staticfiles_storage.url("css/site.css")
-                extras["static file (WhiteNoise)"] = wrk(static, duration)
+                extras["static file (WhiteNoise)"] = wrk(static, duration, server)
             extras[f"worker memory, {key}"] = worker_rss_kb(server)
         finally:
             server.terminate()
             server.wait(timeout=30)
     return results, extras
+
+
+def measure_mixed(duration, readers=50, publish_every=5):
+    """Readers on the home page while an editor publishes every few seconds and a reader
+    posts comments: errors, and whether any page was stale right after a publish.
+
+    Needs REDIS_URL: the editor writes from this process, and only a shared cache carries
+    the new content version to the gunicorn worker.
+    """
+    import threading
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from articles.models import Article, Section
+
+    if not settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
+        raise SystemExit("--mixed needs REDIS_URL: the editor and the server must share a cache")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = start_gunicorn(port, cached=True)
+    figures = {"publishes": 0, "stale": 0, "comments": 0, "comment errors": 0}
+    stop = threading.Event()
+
+    def comment_on_lead():
+        while not stop.is_set():
+            html = urllib.request.urlopen(base + "/").read().decode()
+            lead = re.search(r'href="(/article/[^"]+/)"', html).group(1)
+            page = urllib.request.urlopen(base + lead).read().decode()
+            form = re.search(r'action="([^"]+)"[^>]*>.*?name="token" value="([^"]+)"', page, re.S)
+            stop.wait(3.5)  # the form refuses posts sent faster than a person types
+            data = urllib.parse.urlencode(
+                {
+                    "name": "Bench Reader",
+                    "email": "bench@example.org",
+                    "token": form.group(2),
+                    "body": "A comment posted while the benchmark reads the site.",
+                }
+            ).encode()
+            try:
+                request = urllib.request.Request(base + form.group(1), data=data)
+                urllib.request.build_opener(NoRedirect).open(request)
+                figures["comment errors"] += 1  # 200 means the form came back refused
+            except urllib.error.HTTPError as answer:
+                key = "comments" if answer.code == 302 else "comment errors"
+                figures[key] += 1
+
+    try:
+        rss_before = worker_rss_kb(server)
+        load = subprocess.Popen(
+            [
+                "taskset",
+                "-c",
+                "1",
+                "wrk",
+                "-t1",
+                f"-c{readers}",
+                f"-d{duration}s",
+                "--timeout",
+                "10s",  # a reader waits this long before calling it an error
+                "--latency",
+                base + "/",
+            ],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        commenter = threading.Thread(target=comment_on_lead)
+        commenter.start()
+        section = Section.objects.first()
+        deadline = time.monotonic() + duration - publish_every
+        while time.monotonic() < deadline:
+            time.sleep(publish_every)
+            article = Article.objects.create(
+                headline=f"Breaking at {time.time_ns()}",
+                section=section,
+                body="Filed during the benchmark.",
+                status=Article.Status.PUBLISHED,
+                published_at=timezone.now(),
+            )
+            figures["publishes"] += 1
+            for url in ("/", section.get_absolute_url()):
+                if article.headline not in urllib.request.urlopen(base + url).read().decode():
+                    figures["stale"] += 1
+        output = load.communicate(timeout=duration + 30)[0]
+        stop.set()
+        commenter.join()
+        figures["rss"] = (rss_before, worker_rss_kb(server))
+    finally:
+        stop.set()
+        server.terminate()
+        server.wait(timeout=30)
+    figures["wrk"] = parse_wrk(output)
+    return figures
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
 
 
 def archive_size():
@@ -225,28 +345,37 @@ def archive_size():
 
 
 def table(results, extras, http):
-    head = "| page | queries | uncached median / p95 ms | cached median / p95 ms |"
+    head = (
+        "| page | queries | uncached median / p95 ms [CPU ms] | cached median / p95 ms [CPU ms] |"
+    )
     rule = "| --- | ---: | ---: | ---: |"
     if http:
-        head += " uncached req/s (p50 / p99 ms) | cached req/s (p50 / p99 ms) |"
+        head += (
+            " uncached req/s (p50 / p99 ms) [req per CPU-s] |"
+            " cached req/s (p50 / p99 ms) [req per CPU-s] |"
+        )
         rule += " ---: | ---: |"
     lines = [head, rule]
 
     def served(figures):
         errors = f", {figures['errors']}" if figures["errors"] else ""
-        return f"{figures['rate']:.0f} ({figures['p50']:.1f} / {figures['p99']:.1f}){errors}"
+        return (
+            f"{figures['rate']:.0f} ({figures['p50']:.1f} / {figures['p99']:.1f})"
+            f" [{figures['per_cpu_second']:.0f}]{errors}"
+        )
 
     for label, row in results.items():
         line = (
             f"| {label} | {row['queries']} | {row['uncached'][0]:.1f} / {row['uncached'][1]:.1f}"
-            f" | {row['cached'][0]:.2f} / {row['cached'][1]:.2f} |"
+            f" [{row['uncached cpu']:.1f}] | {row['cached'][0]:.2f} / {row['cached'][1]:.2f}"
+            f" [{row['cached cpu']:.2f}] |"
         )
         if http:
             line += f" {served(row['http uncached'])} | {served(row['http cached'])} |"
         lines.append(line)
     for label, figures in extras.items():
         if isinstance(figures, dict):
-            lines.append(f"\n{label}: {served(figures)} req/s (p50 / p99 ms)")
+            lines.append(f"\n{label}: {served(figures)} req/s (p50 / p99 ms) [req per CPU-s]")
         else:
             lines.append(f"\n{label}: {figures / 1024:.0f} MiB resident after its runs")
     return "\n".join(lines)
@@ -266,7 +395,23 @@ def write_section(text, vendor):
     BENCHMARKS.write_text(current)
 
 
-def run(*, repeat=30, http=False, duration=10, write=False, out=print):
+def mixed_report(figures, duration, readers):
+    wrk_figures = figures["wrk"]
+    before, after = figures["rss"]
+    return (
+        f"\n\n### {readers} readers for {duration} s while an editor publishes every 5 s\n\n"
+        f"- home page: {wrk_figures['requests']:,} requests, {wrk_figures['rate']:.0f} req/s, "
+        f"p50 {wrk_figures['p50']:.1f} ms, p99 {wrk_figures['p99']:.1f} ms, errors: "
+        f"{wrk_figures['errors'] or 'none'}\n"
+        f"- {figures['publishes']} publishes, {figures['stale']} stale home or section pages "
+        f"right after one\n"
+        f"- {figures['comments']} comments posted through the cached article page's form, "
+        f"{figures['comment errors']} refused or failed\n"
+        f"- worker memory {before / 1024:.0f} MiB before, {after / 1024:.0f} MiB after"
+    )
+
+
+def run(*, repeat=30, http=False, duration=10, mixed=0, write=False, out=print):
     import django
 
     django.setup()
@@ -279,6 +424,9 @@ def run(*, repeat=30, http=False, duration=10, write=False, out=print):
         http_results, extras = measure_http(pages, duration)
         for label, figures in http_results.items():
             results[label].update(figures)
+    mixed_text = ""
+    if mixed:
+        mixed_text = mixed_report(measure_mixed(mixed), mixed, readers=50)
     vendor = connection.vendor
     command = " ".join(shlex.quote(arg) for arg in sys.argv)
     sizes = ", ".join(f"{n:,} {what}" for what, n in archive_size().items())
@@ -288,7 +436,7 @@ def run(*, repeat=30, http=False, duration=10, write=False, out=print):
         f"{repeat} in-process requests per page"
         + (f", wrk for {duration} s per page (1 thread, 8 connections)" if http else "")
         + f".\n\n```sh\nDATABASE_URL={os.environ.get('DATABASE_URL', '(default)')} "
-        f"python {command}\n```\n\n" + table(results, extras, http)
+        f"python {command}\n```\n\n" + table(results, extras, http) + mixed_text
     )
     out(text)
     if write:
@@ -301,9 +449,18 @@ def main(argv=None):
     parser.add_argument("--repeat", type=int, default=30, help="in-process requests per page")
     parser.add_argument("--http", action="store_true", help="also measure through gunicorn")
     parser.add_argument("--duration", type=int, default=10, help="seconds of wrk per page")
+    parser.add_argument(
+        "--mixed", type=int, default=0, metavar="SECONDS", help="readers+editor run (REDIS_URL)"
+    )
     parser.add_argument("--write", action="store_true", help="write the table to BENCHMARKS.md")
     args = parser.parse_args(argv)
-    run(repeat=args.repeat, http=args.http, duration=args.duration, write=args.write)
+    run(
+        repeat=args.repeat,
+        http=args.http,
+        duration=args.duration,
+        mixed=args.mixed,
+        write=args.write,
+    )
 
 
 if __name__ == "__main__":
