@@ -10,4 +10,5 @@ urlpatterns = [
     path("tag/<slug:slug>/", views.TagView.as_view(), name="tag"),
     path("author/<slug:slug>/", views.AuthorView.as_view(), name="author"),
     path("article/<slug:slug>/", views.ArticleView.as_view(), name="article"),
+    path("corrections/", views.CorrectionListView.as_view(), name="corrections"),
 ]

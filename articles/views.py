@@ -1,10 +1,11 @@
 from django.db.models import Count, Q, Window
 from django.db.models.functions import RowNumber
-from django.shortcuts import get_object_or_404
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
-from articles.models import Article, Author, Section
+from articles.models import Article, Author, Correction, Section, SlugRedirect
 
 LIST_PAGE_SIZE = 20
 RELATED_COUNT = 4
@@ -103,6 +104,22 @@ class ArticleView(DetailView):
     def get_queryset(self):
         return Article.objects.published().for_reading()
 
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            # A published article's former address answers with a permanent redirect.
+            moved = (
+                SlugRedirect.objects.filter(
+                    old_slug=self.kwargs["slug"], article__in=Article.objects.published()
+                )
+                .select_related("article")
+                .first()
+            )
+            if moved is None:
+                raise
+            return redirect(moved.article, permanent=True)
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(related=self.related_articles(), **kwargs)
 
@@ -117,4 +134,20 @@ class ArticleView(DetailView):
             .annotate(shared_tags=Count("tags", filter=Q(tags__in=tag_ids), distinct=True))
             .select_related("section")
             .order_by("-shared_tags", "-published_at", "-pk")[:RELATED_COUNT]
+        )
+
+
+class CorrectionListView(ListView):
+    """Every correction, clarification, update and editor's note on the site, newest first."""
+
+    template_name = "articles/corrections.html"
+    paginate_by = LIST_PAGE_SIZE
+    context_object_name = "corrections"
+
+    def get_queryset(self):
+        return (
+            Correction.objects.on_public_articles()
+            .select_related("article")
+            .only("kind", "text", "published_at", "article__headline", "article__slug")
+            .newest_first()
         )

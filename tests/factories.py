@@ -5,7 +5,7 @@ from itertools import count
 
 from django.utils import timezone
 
-from articles.models import Article, Author, Byline, Section, Source
+from articles.models import Article, Author, Byline, Correction, Section, Source
 
 _serial = count(1)
 
@@ -60,3 +60,9 @@ def make_draft(**overrides):
     overrides.setdefault("status", Article.Status.DRAFT)
     overrides.setdefault("published_at", None)
     return make_article(**overrides)
+
+
+def make_correction(article, **overrides):
+    fields = {"kind": Correction.Kind.CORRECTION, "text": "An earlier version misspelt a name."}
+    fields.update(overrides)
+    return Correction.objects.create(article=article, **fields)

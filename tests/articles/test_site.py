@@ -153,13 +153,14 @@ def test_article_page_query_count_is_fixed(client, django_assert_num_queries):
     article = make_article(section=section, tags=["a", "b"])
     for _ in range(3):
         make_article(section=section, tags=["a"])
-    # 1 article + section, 2 bylines + authors, 3 sources, 4 tags, 5 related, 6 nav sections
-    with django_assert_num_queries(6):
+    # 1 article + section, 2 bylines + authors, 3 sources, 4 tags, 5 corrections, 6 related,
+    # 7 nav sections
+    with django_assert_num_queries(7):
         client.get(article.get_absolute_url())
     _enrich(article, 5)
     for _ in range(5):
         make_article(section=section, tags=["b"])
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         assert client.get(article.get_absolute_url()).status_code == 200
 
 
