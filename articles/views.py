@@ -1,3 +1,5 @@
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import permission_required
 from django.db.models import Count, Q, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
@@ -5,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
+from articles import previews
 from articles.models import Article, Author, Correction, Section, SlugRedirect
 
 LIST_PAGE_SIZE = 20
@@ -151,3 +154,21 @@ class CorrectionListView(ListView):
             .only("kind", "text", "published_at", "article__headline", "article__slug")
             .newest_first()
         )
+
+
+@staff_member_required
+@permission_required("articles.view_article", raise_exception=True)
+def preview(request, pk):
+    """Any article, in any state, as readers would see it at its address."""
+    return previews.render_preview(request, previews.article_for_preview(pk))
+
+
+def shared_preview(request, token):
+    """A draft shared by an editor's link, for as long as the link lasts."""
+    link = previews.link_for_token(token)
+    if not link.is_usable:
+        return previews.render_withdrawn(request, link)
+    previews.log_access(link, request)
+    return previews.render_preview(
+        request, previews.article_for_preview(link.article_id), link=link
+    )

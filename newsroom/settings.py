@@ -137,3 +137,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+
+# Shared preview links for drafts expire after this many hours (editors can revoke sooner).
+PREVIEW_LINK_HOURS = env.int("PREVIEW_LINK_HOURS", default=48)

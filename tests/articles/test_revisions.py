@@ -1,0 +1,169 @@
+import pytest
+from django.urls import reverse
+
+from articles import revisions
+from articles.models import Article, Revision
+from tests.articles.admin_forms import form_data
+from tests.factories import make_article, make_author, make_draft
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor(django_user_model):
+    return django_user_model.objects.create_superuser(
+        "ana", "ana@example.org", "pw", first_name="Ana", last_name="Editor"
+    )
+
+
+@pytest.fixture
+def desk(client, editor):
+    client.force_login(editor)
+    return client
+
+
+def change_url(article):
+    return reverse("admin:articles_article_change", args=[article.pk])
+
+
+def save(client, article, **changes):
+    """Open the article's change form and save it with `changes`, as an editor would."""
+    response = client.post(
+        change_url(article), form_data(client.get(change_url(article)), **changes)
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    return Article.objects.get(pk=article.pk)
+
+
+def test_every_save_keeps_a_revision_with_who_and_what(desk, editor):
+    article = make_article(headline="Council votes", tags=["buses"])
+    save(desk, article, headline="Council votes on night buses")
+    revision = article.revisions.get()
+    assert (revision.number, revision.created_by) == (1, editor)
+    assert revision.snapshot["headline"] == "Council votes on night buses"
+    assert revision.snapshot["tags"] == ["buses"]
+    assert revision.snapshot["bylines"][0]["name"] == article.bylines.get().author.name
+    assert revision.snapshot["sources"][0]["url"].startswith("https://example.org/")
+    save(desk, article, dek="A new dek.")
+    assert list(article.revisions.values_list("number", flat=True)) == [2, 1]
+
+
+def test_change_page_links_to_the_history_which_lists_every_version(desk):
+    article = make_article()
+    save(desk, article, headline="First")
+    save(desk, article, headline="Second")
+    history_url = reverse("admin:articles_article_revisions", args=[article.pk])
+    assert history_url in desk.get(change_url(article)).content.decode()
+    page = desk.get(history_url).content.decode()
+    assert "Ana Editor" in page
+    assert page.count('name="from"') == 2
+
+
+def test_compare_two_versions_shows_changed_words_field_by_field(desk):
+    article = make_article(body="The council met on Monday.\n\nIt voted for buses.")
+    save(desk, article)
+    save(desk, article, body="The council met on Tuesday.\n\nIt voted for buses.", dek="New dek.")
+    url = reverse("admin:articles_article_compare", args=[article.pk]) + "?from=1&to=2"
+    response = desk.get(url)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "<del>Monday.</del><ins>Tuesday.</ins>" in page
+    assert "It voted for buses." in page  # the unchanged paragraph beside it, for context
+    labels = [change.label for change in response.context["changes"]]
+    assert labels == ["Dek", "Body"]
+
+
+def test_one_click_compares_latest_version_with_live_article(desk):
+    article = make_article(headline="As saved")
+    save(desk, article)
+    Article.objects.filter(pk=article.pk).update(headline="Changed outside the desk")
+    page = desk.get(reverse("admin:articles_article_revisions", args=[article.pk])).content.decode()
+    latest_vs_live = (
+        reverse("admin:articles_article_compare", args=[article.pk]) + "?from=1&amp;to=live"
+    )
+    assert latest_vs_live in page
+    page = desk.get(latest_vs_live.replace("&amp;", "&")).content.decode()
+    assert "<del>As saved</del><ins>Changed outside the desk</ins>" in page
+
+
+def test_comparing_a_version_that_does_not_exist_is_not_found(desk):
+    article = make_article()
+    url = reverse("admin:articles_article_compare", args=[article.pk])
+    assert desk.get(url + "?from=7&to=live").status_code == 404
+    assert desk.get(url + "?from=seven&to=live").status_code == 404
+
+
+def test_restore_brings_back_words_and_bylines_as_a_new_version_keeping_the_state(desk, editor):
+    first_author = make_author(name="Ada Reporter")
+    article = make_article(headline="Original headline", authors=[first_author])
+    save(desk, article)
+    article.bylines.all().delete()
+    article.bylines.create(author=make_author(name="Grace Hopper"))
+    save(desk, article, headline="Rewritten headline", status="unpublished")
+    restore_url = reverse("admin:articles_article_restore", args=[article.pk, 1])
+    assert (
+        "<del>Rewritten </del><ins>Original </ins>headline"
+        in desk.get(restore_url).content.decode()
+    )
+
+    response = desk.post(restore_url)
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.headline == "Original headline"
+    assert article.byline_authors == [first_author]
+    assert article.status == "unpublished"
+    latest = article.revisions.first()
+    assert (latest.number, latest.summary, latest.created_by) == (3, "Restored version 1", editor)
+
+
+def test_restoring_old_slug_of_published_article_keeps_the_newer_address_working(desk, client):
+    article = make_article(slug="first-slug")
+    save(desk, article)
+    save(desk, article, slug="second-slug")
+    desk.post(reverse("admin:articles_article_restore", args=[article.pk, 1]))
+    assert Article.objects.get(pk=article.pk).slug == "first-slug"
+    response = desk.get("/article/second-slug/")
+    assert (response.status_code, response["Location"]) == (301, "/article/first-slug/")
+
+
+def test_restore_is_refused_without_permission_to_change(client, django_user_model):
+    article = make_article()
+    revisions.record(article, None)
+    viewer = django_user_model.objects.create_user("viewer", password="pw", is_staff=True)
+    client.force_login(viewer)
+    url = reverse("admin:articles_article_restore", args=[article.pk, 1])
+    assert client.post(url).status_code == 403
+    assert article.revisions.count() == 1
+
+
+def test_diff_folds_long_unchanged_runs():
+    old = "\n\n".join(f"Paragraph {n}." for n in range(10))
+    new = old.replace("Paragraph 5.", "Paragraph five.")
+    kinds = [kind for kind, _ in revisions.diff_text(old, new)]
+    assert kinds == ["gap", "same", "changed", "same", "gap"]
+
+
+def test_diff_escapes_what_the_article_says():
+    html = revisions.diff_words("a <b>", "a <i>")
+    assert "<del>&lt;b&gt;</del><ins>&lt;i&gt;</ins>" in html
+
+
+def test_history_and_compare_pages_query_counts_are_fixed(desk, django_assert_num_queries):
+    article = make_draft()
+    save(desk, article)
+    history = reverse("admin:articles_article_revisions", args=[article.pk])
+    compare = reverse("admin:articles_article_compare", args=[article.pk]) + "?from=1&to=live"
+    # 1 session, 2 user, 3 article, 4 revisions + their authors
+    with django_assert_num_queries(4):
+        desk.get(history)
+    # 1 session, 2 user, 3 article, 4 version 1; the live article's 5 section,
+    # 6 bylines + authors, 7 sources, 8 tags
+    with django_assert_num_queries(8):
+        desk.get(compare)
+    for n in range(5):
+        save(desk, article, headline=f"Take {n}")
+    with django_assert_num_queries(4):
+        assert desk.get(history).status_code == 200
+    with django_assert_num_queries(8):
+        assert desk.get(compare).status_code == 200
+    assert Revision.objects.filter(article=article).count() == 6
