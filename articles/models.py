@@ -456,7 +456,7 @@ class PreviewLink(models.Model):
     @property
     def token(self):
         """The link's id signed with the site's secret: it cannot be guessed or altered."""
-        return signing.dumps(self.pk, salt=self.SIGNING_SALT)
+        return signing.Signer(salt=self.SIGNING_SALT).sign_object(self.pk)
 
     @property
     def is_usable(self):

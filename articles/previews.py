@@ -39,7 +39,7 @@ def revoke(link):
 def link_for_token(token):
     """The link a token names, or 404 for a token that was altered or never issued."""
     try:
-        pk = signing.loads(token, salt=PreviewLink.SIGNING_SALT)
+        pk = signing.Signer(salt=PreviewLink.SIGNING_SALT).unsign_object(token)
     except signing.BadSignature:
         raise Http404("This preview link is not valid.") from None
     try:

@@ -3,8 +3,10 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
-from articles.models import Correction
+from articles.models import Article, Correction
+from tests.articles.admin_forms import form_data
 from tests.factories import make_article, make_correction, make_draft
 
 pytestmark = pytest.mark.django_db
@@ -91,3 +93,88 @@ def test_kind_outside_the_list_is_refused_by_the_database():
 def test_site_footer_links_to_the_corrections_page(client):
     page = client.get(reverse("articles:home")).content.decode()
     assert f'href="{reverse("articles:corrections")}"' in page
+
+
+@pytest.fixture
+def desk(admin_client):
+    return admin_client
+
+
+def _change(desk, article, **changes):
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    response = desk.post(url, form_data(desk.get(url), **changes))
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    return Article.objects.get(pk=article.pk)
+
+
+def test_correction_added_on_the_change_form_is_shown_and_bumps_updated_at(desk, client):
+    article = make_article()
+    assert not article.was_updated
+    article = _change(
+        desk,
+        article,
+        **{
+            "corrections-TOTAL_FORMS": "1",
+            "corrections-0-kind": "correction",
+            "corrections-0-text": "An earlier version gave the wrong date.",
+            "corrections-0-published_at_0": timezone.localtime().strftime("%d/%m/%Y"),
+            "corrections-0-published_at_1": timezone.localtime().strftime("%H:%M:%S"),
+        },
+    )
+    assert article.was_updated
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "An earlier version gave the wrong date." in page
+    assert "updated <time" in page
+
+
+def test_drafts_have_no_corrections_on_their_change_form(desk):
+    draft = make_draft()
+    page = desk.get(reverse("admin:articles_article_change", args=[draft.pk])).content.decode()
+    assert "corrections-TOTAL_FORMS" not in page
+    published = make_article()
+    page = desk.get(reverse("admin:articles_article_change", args=[published.pk])).content.decode()
+    assert "corrections-TOTAL_FORMS" in page
+
+
+def test_correction_added_from_the_corrections_list_bumps_updated_at(desk):
+    article = make_article()
+    response = desk.post(
+        reverse("admin:articles_correction_add"),
+        {
+            "article": article.pk,
+            "kind": "editors_note",
+            "text": "This story has been updated with the council's reply.",
+            "published_at_0": timezone.localtime().strftime("%d/%m/%Y"),
+            "published_at_1": timezone.localtime().strftime("%H:%M:%S"),
+        },
+    )
+    assert response.status_code == 302
+    assert Article.objects.get(pk=article.pk).was_updated
+    assert desk.get(reverse("admin:articles_correction_changelist")).status_code == 200
+
+
+def test_correction_on_a_draft_from_the_corrections_list_is_refused_naming_the_article(desk):
+    draft = make_draft()
+    response = desk.post(
+        reverse("admin:articles_correction_add"),
+        {"article": draft.pk, "kind": "correction", "text": "Premature."},
+    )
+    assert response.status_code == 200
+    assert "article" in response.context["adminform"].form.errors
+    assert not Correction.objects.exists()
+
+
+def test_substantive_update_bumps_updated_at_and_a_typo_fix_does_not(desk, client):
+    article = make_article(body="The councill met.")
+    article = _change(desk, article, body="The council met.")
+    assert article.updated_at is None
+    assert "updated <time" not in client.get(article.get_absolute_url()).content.decode()
+
+    article = _change(desk, article, body="The council met and voted.", is_substantive_update="on")
+    assert article.was_updated
+    assert "updated <time" in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_editing_a_published_article_keeps_it_live(desk, client):
+    article = _change(desk, make_article(), headline="A sharper headline")
+    assert client.get(article.get_absolute_url()).status_code == 200
