@@ -53,6 +53,8 @@ CHOICES = {
     "status": dict(Article.Status.choices),
     "moderation_mode": dict(ModerationMode.choices),
 }
+# Below this share of words in common a paragraph reads better as rewritten than as a patchwork.
+REWRITE_RATIO = 0.5
 # Unchanged paragraphs kept around a change so the reader sees where it is.
 CONTEXT_PARAGRAPHS = 1
 
@@ -150,10 +152,12 @@ def compare(old, new):
     changes = []
     for name in RESTORED_FIELDS + PUBLICATION_FIELDS + ["section", "bylines", "sources", "tags"]:
         before, after = old.get(name), new.get(name)
-        if before != after:
-            changes.append(
-                FieldChange(label(name), diff_text(as_text(name, before), as_text(name, after)))
-            )
+        if before == after:
+            continue
+        diff = diff_text(as_text(name, before), as_text(name, after))
+        # Line endings and sub-minute times differ without a reader-visible change.
+        if any(kind not in ("same", "gap") for kind, _ in diff):
+            changes.append(FieldChange(label(name), diff))
     return changes
 
 
@@ -213,8 +217,10 @@ def diff_words(old, new):
     """One paragraph with removed words struck through and added words marked."""
     # Each word keeps its trailing space, so a run of changed words reads as one phrase.
     old_words, new_words = re.findall(r"\S+\s*", old), re.findall(r"\S+\s*", new)
-    pieces = []
     matcher = SequenceMatcher(None, old_words, new_words, autojunk=False)
+    if matcher.ratio() < REWRITE_RATIO:
+        return format_html("<del>{}</del> <ins>{}</ins>", old, new)
+    pieces = []
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
             pieces.append(escape("".join(old_words[i1:i2])))

@@ -83,7 +83,7 @@ def test_one_click_compares_latest_version_with_live_article(desk):
     )
     assert latest_vs_live in page
     page = desk.get(latest_vs_live.replace("&amp;", "&")).content.decode()
-    assert "<del>As saved</del><ins>Changed outside the desk</ins>" in page
+    assert "<del>As saved</del> <ins>Changed outside the desk</ins>" in page
 
 
 def test_comparing_a_version_that_does_not_exist_is_not_found(desk):
@@ -167,3 +167,14 @@ def test_history_and_compare_pages_query_counts_are_fixed(desk, django_assert_nu
     with django_assert_num_queries(8):
         assert desk.get(compare).status_code == 200
     assert Revision.objects.filter(article=article).count() == 6
+
+
+def test_rewritten_paragraph_reads_as_a_whole_rather_than_a_patchwork():
+    html = revisions.diff_words("The dek of story 1.", "Ben rewrote the dek entirely.")
+    assert html == "<del>The dek of story 1.</del> <ins>Ben rewrote the dek entirely.</ins>"
+
+
+def test_line_endings_and_seconds_are_not_reported_as_changes():
+    old = {"body": "One.\n\nTwo.", "published_at": "2026-11-25T10:00:00.123456+00:00"}
+    new = {"body": "One.\r\n\r\nTwo.", "published_at": "2026-11-25T10:00:00+00:00"}
+    assert revisions.compare(old, new) == []
