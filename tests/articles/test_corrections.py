@@ -164,6 +164,13 @@ def test_correction_on_a_draft_from_the_corrections_list_is_refused_naming_the_a
     assert not Correction.objects.exists()
 
 
+def test_substantive_update_box_is_offered_on_published_stories_only(desk):
+    published, draft = make_article(), make_draft()
+    for article, offered in [(published, True), (draft, False)]:
+        url = reverse("admin:articles_article_change", args=[article.pk])
+        assert ('name="is_substantive_update"' in desk.get(url).content.decode()) is offered
+
+
 def test_substantive_update_bumps_updated_at_and_a_typo_fix_does_not(desk, client):
     article = make_article(body="The councill met.")
     article = _change(desk, article, body="The council met.")

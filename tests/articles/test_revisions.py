@@ -48,6 +48,14 @@ def test_every_save_keeps_a_revision_with_who_and_what(desk, editor):
     assert list(article.revisions.values_list("number", flat=True)) == [2, 1]
 
 
+def test_adding_an_article_keeps_its_first_revision(desk, editor):
+    add_url = reverse("admin:articles_article_add")
+    data = form_data(desk.get(add_url), headline="Night buses return", status="draft")
+    assert desk.post(add_url, data).status_code == 302
+    article = Article.objects.get(headline="Night buses return")
+    assert article.revisions.get().created_by == editor
+
+
 def test_change_page_links_to_the_history_which_lists_every_version(desk):
     article = make_article()
     save(desk, article, headline="First")
