@@ -6,6 +6,9 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # Tests never need a real secret; production refuses to start without one.
 TEST_ENV := SECRET_KEY=test-only-not-secret
+# What `check --deploy` judges: production values, with a key that exists only for the check.
+DEPLOY_ENV := DEBUG=off HTTPS=on ALLOWED_HOSTS=news.example.org \
+	SECRET_KEY=deploy-check-only-7f3a9c1e5b2d8f4a6c0e9b7d5f3a1c8e6b4d2f0a9c7e5b3d
 
 .PHONY: run test test-sqlite test-postgres lint install install-dev demo
 
@@ -43,3 +46,4 @@ lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
+	$(DEPLOY_ENV) $(PY) manage.py check --deploy --fail-level WARNING

@@ -3,6 +3,7 @@ from django.db import models
 
 from articles import previews
 from articles.admin_history import ArticleHistoryAdminMixin
+from articles.images import LeadImageField
 from articles.models import (
     Article,
     Author,
@@ -56,6 +57,7 @@ class ArticleAdmin(ArticleHistoryAdminMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["section"]
     inlines = [BylineInline, SourceInline]
+    formfield_overrides = {models.ImageField: {"form_class": LeadImageField}}
     readonly_fields = [
         "image_prompt",
         "first_published_at",

@@ -34,6 +34,10 @@ def validate_lead_image(upload):
             image.verify()
     except ValidationError:
         raise
+    except Image.DecompressionBombError as error:
+        raise ValidationError(
+            "The image has more pixels than this site accepts.", code="too_many_pixels"
+        ) from error
     except Exception as error:
         raise ValidationError(
             "Upload a JPEG, PNG, WebP or GIF image. This file is not one.", code="invalid_image"

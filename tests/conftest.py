@@ -17,3 +17,9 @@ def yesterday(now):
 @pytest.fixture
 def tomorrow(now):
     return now + timedelta(days=1)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Staff users are made in many tests; PBKDF2's deliberate slowness would dominate the suite."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -12,3 +12,14 @@ def iso(value):
     if timezone.is_aware(value):
         value = timezone.localtime(value)
     return value.isoformat(timespec="seconds")
+
+
+@register.filter
+def web_link(url):
+    """The URL when it is an http(s) link, else "".
+
+    Source URLs can arrive without form validation (the pipeline importer), and a stored
+    javascript: or data: URL must never become a link.
+    """
+    scheme = url.split(":", 1)[0].strip().lower() if ":" in url else ""
+    return url if scheme in {"http", "https"} else ""

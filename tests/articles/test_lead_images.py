@@ -1,0 +1,125 @@
+"""Lead-image uploads through the admin: only real images, re-encoded under a new name."""
+
+import io
+import logging
+import struct
+import zlib
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from articles.models import Article
+from tests.articles.change_form import change_form_data, change_url
+from tests.factories import make_article
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+def image_bytes(image_format, size=(32, 24), **save_options):
+    output = io.BytesIO()
+    Image.new("RGB", size, "teal").save(output, format=image_format, **save_options)
+    return output.getvalue()
+
+
+def upload(admin_client, article, name, content):
+    data = change_form_data(
+        admin_client,
+        article,
+        lead_image=SimpleUploadedFile(name, content),
+        lead_image_alt="A teal square",
+    )
+    return admin_client.post(change_url(article), data)
+
+
+@pytest.mark.parametrize(
+    "image_format, extension", [("JPEG", "jpg"), ("PNG", "png"), ("WEBP", "webp"), ("GIF", "gif")]
+)
+def test_accepted_image_is_reencoded_under_a_generated_name(
+    admin_client, media_root, image_format, extension
+):
+    article = make_article()
+    original = image_bytes(image_format) + b"<script>alert(1)</script>"  # A polyglot's tail.
+    response = upload(admin_client, article, "../../evil.html.png", original)
+    assert response.status_code == 302
+    article.refresh_from_db()
+    stored = Path(article.lead_image.path)
+    assert stored.is_relative_to(media_root / "lead")
+    assert stored.suffix == f".{extension}"
+    assert len(stored.stem) == 32 and "evil" not in stored.name
+    assert b"<script>" not in stored.read_bytes()
+    assert (article.lead_image_width, article.lead_image_height) == (32, 24)
+    with Image.open(stored) as image:
+        assert image.format == image_format
+
+
+def test_jpeg_metadata_is_dropped(admin_client):
+    article = make_article()
+    exif = Image.Exif()
+    exif[0x010E] = "shot at the reporter's home address"  # ImageDescription
+    upload(admin_client, article, "photo.jpg", image_bytes("JPEG", exif=exif.tobytes()))
+    article.refresh_from_db()
+    with Image.open(article.lead_image.path) as image:
+        assert not image.getexif()
+
+
+SVG = b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>alert(1)</script></svg>'
+HTML = b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>"
+
+
+@pytest.mark.parametrize(
+    "name, content",
+    [
+        ("logo.svg", SVG),
+        ("logo.png", SVG),
+        ("page.html", HTML),
+        ("page.jpg", HTML),
+        ("photo.png", image_bytes("BMP")),  # A real image in a format we do not take.
+        ("photo.tiff", image_bytes("TIFF")),
+        ("truncated.png", image_bytes("PNG")[:40]),
+        ("empty.gif", b"GIF89a"),
+    ],
+)
+def test_anything_but_a_real_jpeg_png_webp_or_gif_is_refused(admin_client, name, content, caplog):
+    article = make_article(headline="Kept as typed")
+    with caplog.at_level(logging.WARNING, logger="newsroom.security"):
+        response = upload(admin_client, article, name, content)
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert f"“{name}” was refused" in errors["lead_image"][0]
+    assert "JPEG, PNG, WebP or GIF" in errors["lead_image"][0]
+    assert Article.objects.get(pk=article.pk).lead_image == ""
+    refused = [r for r in caplog.records if r.getMessage() == "upload_refused"]
+    assert refused and refused[0].fields["file"] == name
+
+
+def png_claiming(width, height):
+    """A tiny PNG whose header claims width × height pixels: a decompression bomb's shape."""
+    png = bytearray(image_bytes("PNG", size=(1, 1)))
+    png[16:24] = struct.pack(">II", width, height)  # IHDR data starts at byte 16.
+    png[29:33] = struct.pack(">I", zlib.crc32(bytes(png[12:29])))
+    return bytes(png)
+
+
+@pytest.mark.parametrize("side", [2_000, 20_000])
+def test_decompression_bomb_is_refused_before_decoding(admin_client, settings, side):
+    settings.LEAD_IMAGE_MAX_PIXELS = 1_000_000
+    response = upload(admin_client, make_article(), "bomb.png", png_claiming(side, side))
+    error = response.context["adminform"].form.errors["lead_image"][0]
+    assert "than this site accepts" in error
+
+
+def test_oversized_file_is_refused_naming_the_limit(admin_client, settings):
+    settings.LEAD_IMAGE_MAX_BYTES = 1024
+    response = upload(
+        admin_client, make_article(), "big.png", image_bytes("PNG", size=(400, 400)) + bytes(2048)
+    )
+    error = response.context["adminform"].form.errors["lead_image"][0]
+    assert "the limit is 1.0" in error

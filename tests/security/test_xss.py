@@ -1,0 +1,74 @@
+"""Every payload of the corpus, through every field that reaches a page: nothing executable."""
+
+import json
+from urllib.parse import urlencode
+
+import pytest
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.db import transaction
+from django.urls import reverse
+from django.utils.html import escape
+
+from articles.models import Article
+from tests.xss import PAYLOADS, hostile_markup, seed_hostile_newsroom
+
+
+@pytest.fixture(scope="module")
+def hostile_newsroom(django_db_setup, django_db_blocker):
+    """Seeded once per module, rolled back at its end; each test runs in a savepoint inside."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield seed_hostile_newsroom()
+        transaction.set_rollback(True)
+
+
+def test_corpus_has_at_least_sixty_payloads():
+    assert len(PAYLOADS) >= 60
+
+
+def test_hostile_markup_finds_what_could_run():
+    assert hostile_markup("<p><script>alert(1)</script></p>")
+    assert hostile_markup('<a href=" java\tscript:alert(1)">x</a>')
+    assert hostile_markup("<img src=x onerror=alert(1)>")
+    assert hostile_markup("<svg><set attributeName=onmouseover to=alert(1)>")
+    assert not hostile_markup(
+        '<script src="/static/admin/js/core.js"></script><p>&lt;script&gt;alert(1)</p>'
+    )
+
+
+def findings_on(client, urls):
+    """{url: [what could run]} for every page that is not clean."""
+    found = {}
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        if problems := hostile_markup(response.content.decode()):
+            found[url] = problems
+    return found
+
+
+@pytest.mark.django_db
+def test_no_payload_runs_on_reader_pages(client, hostile_newsroom):
+    assert findings_on(client, hostile_newsroom.reader_urls()) == {}
+    # The payloads did reach the pages, as text.
+    article_page = client.get(hostile_newsroom.articles[0].get_absolute_url()).content.decode()
+    assert article_page.count(escape(PAYLOADS[0])) >= 8
+
+
+@pytest.mark.django_db
+def test_no_payload_runs_on_desk_pages(admin_client, admin_user, hostile_newsroom):
+    # The history pages and the desk's "recent actions" show change messages too.
+    for payload in PAYLOADS[:20]:
+        LogEntry.objects.log_actions(
+            user_id=admin_user.pk,
+            queryset=Article.objects.all(),
+            action_flag=CHANGE,
+            change_message=json.dumps([{"changed": {"fields": [payload]}}]),
+        )
+    assert findings_on(admin_client, hostile_newsroom.admin_urls()) == {}
+
+
+@pytest.mark.django_db
+def test_no_payload_runs_in_desk_search(admin_client, hostile_newsroom):
+    changelist = reverse("admin:articles_article_changelist")
+    urls = [f"{changelist}?{urlencode({'q': payload})}" for payload in PAYLOADS]
+    assert findings_on(admin_client, urls) == {}
