@@ -127,6 +127,9 @@ class ArticleHistoryAdminMixin:
         latest = article.revisions.select_related("created_by").first()
         panel = {
             "latest": latest,
+            "latest_changes_url": (
+                self.compare_url(article, latest.number - 1, latest.number) if latest else None
+            ),
             "others_editing": presence.touch(article, request.user),
             "form": form,
             "can_share": request.user.has_perm("articles.add_previewlink"),
@@ -145,7 +148,9 @@ class ArticleHistoryAdminMixin:
                 "changes": revisions.compare(
                     seen.snapshot if seen else {}, form.overtaken_by.snapshot
                 ),
-                "compare_url": self.compare_url(article, seen, form.overtaken_by),
+                "compare_url": self.compare_url(
+                    article, form.overtaken_seen, form.overtaken_by.number
+                ),
             }
         return panel
 
@@ -194,10 +199,10 @@ class ArticleHistoryAdminMixin:
             raise PermissionDenied
         return article
 
-    def compare_url(self, article, old, new):
-        """One click from anywhere to a diff: `old`/`new` are revisions, or None for live."""
+    def compare_url(self, article, old, new="live"):
+        """One click from anywhere to a diff between two version numbers (0: none yet)."""
         url = reverse("admin:articles_article_compare", args=[article.pk])
-        return f"{url}?from={old.number if old else 0}&to={new.number if new else 'live'}"
+        return f"{url}?from={old}&to={new}"
 
     def revisions_view(self, request, pk):
         article = self.article_or_404(request, pk)
@@ -205,8 +210,10 @@ class ArticleHistoryAdminMixin:
         rows = [
             {
                 "revision": revision,
-                "previous_url": self.compare_url(article, older, revision) if older else None,
-                "live_url": self.compare_url(article, revision, None),
+                "previous_url": (
+                    self.compare_url(article, older.number, revision.number) if older else None
+                ),
+                "live_url": self.compare_url(article, revision.number),
             }
             for revision, older in zip(history, [*history[1:], None], strict=True)
         ]
@@ -219,7 +226,7 @@ class ArticleHistoryAdminMixin:
                 "article": article,
                 "title": f"Revisions of “{article}”",
                 "rows": rows,
-                "latest_vs_live_url": self.compare_url(article, history[0], None)
+                "latest_vs_live_url": self.compare_url(article, history[0].number)
                 if history
                 else None,
                 "can_restore": self.has_change_permission(request, article),

@@ -160,3 +160,16 @@ def test_preview_query_counts_are_fixed(desk, client, django_assert_num_queries)
     # 6 tags, 7 corrections, 8 nav sections
     with django_assert_num_queries(8):
         assert client.get(link.get_absolute_url()).status_code == 200
+
+
+def test_preview_links_admin_lists_accesses_and_revokes_in_bulk(desk, client):
+    link = share(desk, make_draft())
+    client.get(link.get_absolute_url(), HTTP_USER_AGENT="Reviewer browser")
+    page = desk.get(reverse("admin:articles_previewlink_change", args=[link.pk])).content.decode()
+    assert "Reviewer browser" in page
+    response = desk.post(
+        reverse("admin:articles_previewlink_changelist"),
+        {"action": "revoke", "_selected_action": [link.pk]},
+    )
+    assert response.status_code == 302
+    assert client.get(link.get_absolute_url()).status_code == 410

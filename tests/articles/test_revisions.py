@@ -186,3 +186,11 @@ def test_line_endings_and_seconds_are_not_reported_as_changes():
     old = {"body": "One.\n\nTwo.", "published_at": "2026-11-25T10:00:00.123456+00:00"}
     new = {"body": "One.\r\n\r\nTwo.", "published_at": "2026-11-25T10:00:00+00:00"}
     assert revisions.compare(old, new) == []
+
+
+def test_change_form_shows_what_the_last_save_changed_in_one_click(desk):
+    article = make_article(headline="Before")
+    save(desk, article)
+    save(desk, article, headline="After the edit")
+    compare = reverse("admin:articles_article_compare", args=[article.pk]) + "?from=1&amp;to=2"
+    assert compare in desk.get(change_url(article)).content.decode()
