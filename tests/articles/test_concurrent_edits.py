@@ -1,5 +1,8 @@
+import threading
+
 import pytest
 from django.core.cache import cache
+from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
 
@@ -119,3 +122,35 @@ def test_an_editor_who_saved_is_no_longer_shown_as_present(ana, ben):
     article = make_article()
     ana.post(change_url(article), form_data(ana.get(change_url(article))))
     assert "Also open now" not in ben.get(change_url(article)).content.decode()
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="needs a server database for two connections"
+)
+@pytest.mark.django_db(transaction=True)
+def test_two_saves_at_the_same_moment_cannot_both_pass(ana, ben):
+    article = make_article()
+    forms = {
+        ana: form_data(ana.get(change_url(article))),
+        ben: form_data(ben.get(change_url(article))),
+    }
+    start, statuses = threading.Barrier(2), []
+
+    def save(client, headline):
+        try:
+            start.wait()
+            response = client.post(change_url(article), {**forms[client], "headline": headline})
+            statuses.append(response.status_code)
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=save, args=(ana, "Ana's")),
+        threading.Thread(target=save, args=(ben, "Ben's")),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [200, 302]
+    assert article.revisions.count() == 1
