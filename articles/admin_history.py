@@ -85,8 +85,6 @@ class ArticleEditionForm(forms.ModelForm):
 class ArticleHistoryAdminMixin:
     """Revisions, optimistic concurrency, presence, corrections and previews for articles."""
 
-    change_form_template = "admin/articles/article/change_form.html"
-
     # The change form.
 
     def get_form(self, request, obj=None, change=False, **kwargs):
