@@ -103,10 +103,13 @@ def test_comparing_a_version_that_does_not_exist_is_not_found(desk):
 
 def test_restore_brings_back_words_and_bylines_as_a_new_version_keeping_the_state(desk, editor):
     first_author = make_author(name="Ada Reporter")
-    article = make_article(headline="Original headline", authors=[first_author])
+    article = make_article(headline="Original headline", authors=[first_author], tags=["buses"])
+    article.sources.update(published_on="2026-11-01")
     save(desk, article)
     article.bylines.all().delete()
     article.bylines.create(author=make_author(name="Grace Hopper"))
+    article.sources.all().delete()
+    article.tags.set(["trams"])
     save(desk, article, headline="Rewritten headline", status="unpublished")
     restore_url = reverse("admin:articles_article_restore", args=[article.pk, 1])
     assert (
@@ -119,6 +122,8 @@ def test_restore_brings_back_words_and_bylines_as_a_new_version_keeping_the_stat
     article.refresh_from_db()
     assert article.headline == "Original headline"
     assert article.byline_authors == [first_author]
+    assert [tag.name for tag in article.tags.all()] == ["buses"]
+    assert [str(source.published_on) for source in article.sources.all()] == ["2026-11-01"]
     assert article.status == "unpublished"
     latest = article.revisions.first()
     assert (latest.number, latest.summary, latest.created_by) == (3, "Restored version 1", editor)
