@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.db import models
 
 from articles import previews
+from articles.admin_desk import DeskAdminMixin
 from articles.admin_history import ArticleHistoryAdminMixin
 from articles.images import LeadImageField
 from articles.models import (
@@ -48,10 +49,27 @@ class SourceInline(admin.StackedInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(ArticleHistoryAdminMixin, admin.ModelAdmin):
-    list_display = ["headline", "status", "section", "published_at", "modified_at"]
-    list_filter = ["status", "section", "article_type"]
-    list_select_related = ["section"]
+class ArticleAdmin(DeskAdminMixin, ArticleHistoryAdminMixin, admin.ModelAdmin):
+    list_display = [
+        "headline",
+        "state_badge",
+        "section",
+        "byline_names",
+        "assignee",
+        "due_at",
+        "scheduled_for",
+        "modified_at",
+    ]
+    list_filter = [
+        "status",
+        "section",
+        ("bylines__author", admin.RelatedOnlyFieldListFilter),
+        ("assignee", admin.RelatedOnlyFieldListFilter),
+        ("published_at", admin.DateFieldListFilter),
+        ("due_at", admin.DateFieldListFilter),
+        "article_type",
+    ]
+    list_select_related = ["section", "assignee"]
     search_fields = ["headline", "body"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["headline"]}
@@ -81,6 +99,7 @@ class ArticleAdmin(ArticleHistoryAdminMixin, admin.ModelAdmin):
             },
         ),
         ("Publication", {"fields": ["status", "published_at", "unpublish_at"]}),
+        ("Desk", {"fields": ["assignee", "due_at", "editorial_notes", "kill_notice"]}),
         ("Comments", {"fields": ["is_commenting_open", "moderation_mode"]}),
         (
             "Record",

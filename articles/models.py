@@ -117,6 +117,16 @@ class ArticleQuerySet(models.QuerySet):
     def newest_first(self):
         return self.order_by("-published_at", "-pk")
 
+    def on_desk_of(self, user):
+        """The stories a staff member works with: editors their desks', reporters their own."""
+        if user.is_superuser:
+            return self
+        if user.has_perm("articles.edit_any_article"):
+            sections = Desk.section_ids_for(user)
+            return self if sections is None else self.filter(section__in=sections)
+        bylined = Byline.objects.filter(article=models.OuterRef("pk"), author__user=user)
+        return self.filter(Q(created_by=user) | Q(models.Exists(bylined)))
+
 
 class Article(models.Model):
     Status = ArticleStatus
@@ -187,6 +197,32 @@ class Article(models.Model):
         max_length=64, unique=True, null=True, blank=True, editable=False
     )
 
+    # The desk's side of the story (articles/workflow.py and articles/admin_desk.py); never
+    # shown to readers except the kill notice, which a killed article's URL answers with.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_articles",
+        help_text="Who works on the story next.",
+    )
+    due_at = models.DateTimeField("due", null=True, blank=True, help_text="When the desk needs it.")
+    editorial_notes = models.TextField(
+        "internal notes", blank=True, help_text="For the desk only; readers never see them."
+    )
+    kill_notice = models.TextField(
+        blank=True, editable=False, help_text="Shown to readers in place of a killed story."
+    )
+
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
@@ -205,6 +241,14 @@ class Article(models.Model):
             models.Index(fields=["status", "-published_at"], name="article_status_published"),
             models.Index(
                 fields=["section", "status", "-published_at"], name="article_section_published"
+            ),
+        ]
+        permissions = [
+            ("submit_article", "Can submit articles for review"),
+            ("edit_any_article", "Can edit any article, not only their own drafts"),
+            (
+                "publish_article",
+                "Can return, approve, schedule, publish, unpublish and kill articles",
             ),
         ]
 
@@ -323,6 +367,80 @@ class Source(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class Desk(models.Model):
+    """A group of sections some editors run; an editor on no desk works on every section."""
+
+    name = models.CharField(max_length=80, unique=True)
+    sections = models.ManyToManyField(Section, related_name="desks")
+    editors = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="desks")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @classmethod
+    def section_ids_for(cls, user):
+        """The sections an editor's desks cover, or None when they are on no desk (all)."""
+        if not hasattr(user, "_desk_section_ids"):
+            rows = list(cls.objects.filter(editors=user).values_list("sections", flat=True))
+            user._desk_section_ids = {pk for pk in rows if pk is not None} if rows else None
+        return user._desk_section_ids
+
+
+class EditorialAction(models.TextChoices):
+    SUBMIT = "submit", "Submitted for review"
+    RETURN = "return", "Returned to reporter"
+    APPROVE = "approve", "Approved"
+    SCHEDULE = "schedule", "Scheduled"
+    PUBLISH = "publish", "Published"
+    UNPUBLISH = "unpublish", "Unpublished"
+    KILL = "kill", "Killed"
+    ASSIGN = "assign", "Assigned"
+
+
+class EditorialEvent(models.Model):
+    """One line of the audit log: who did what to which story, from which state to which."""
+
+    Action = EditorialAction
+
+    article = models.ForeignKey(
+        Article, null=True, on_delete=models.SET_NULL, related_name="editorial_events"
+    )
+    # Kept so that the log still reads after an article is deleted.
+    headline = models.CharField(max_length=255)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Empty: the system (importer, scheduler).",
+    )
+    action = models.CharField(max_length=12, choices=EditorialAction.choices)
+    from_state = models.CharField(max_length=12, choices=ArticleStatus.choices, blank=True)
+    to_state = models.CharField(max_length=12, choices=ArticleStatus.choices, blank=True)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["article", "-created_at"], name="event_article_recent")]
+        verbose_name = "audit log entry"
+        verbose_name_plural = "audit log"
+
+    def __str__(self):
+        return f"{self.get_action_display()}: {self.headline}"
+
+    def get_absolute_url(self):
+        return reverse("admin:articles_editorialevent_change", args=[self.pk])
+
+    @property
+    def actor_name(self):
+        return self.actor.get_username() if self.actor else "system"
 
 
 class CorrectionQuerySet(models.QuerySet):

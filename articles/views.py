@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import permission_required
 from django.db.models import Count, Q, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
@@ -111,6 +111,13 @@ class ArticleView(DetailView):
         try:
             return super().get(request, *args, **kwargs)
         except Http404:
+            # A killed story's URL says it is gone for good, and why, instead of "not found".
+            killed = Article.objects.filter(slug=kwargs["slug"], status=Article.Status.KILLED)
+            article = killed.only("headline", "kill_notice").first()
+            if article is not None:
+                return render(
+                    request, "articles/article_killed.html", {"article": article}, status=410
+                )
             # A published article's former address answers with a permanent redirect.
             moved = (
                 SlugRedirect.objects.filter(

@@ -62,6 +62,21 @@ def make_draft(**overrides):
     return make_article(**overrides)
 
 
+def make_staff(role=None, *, byline=False, **overrides):
+    """A staff account in one of the role groups (Reporter, Editor, Moderator), or none."""
+    from django.contrib.auth.models import Group, User
+
+    n = next(_serial)
+    fields = {"username": f"staff{n}", "is_staff": True}
+    fields.update(overrides)
+    user = User.objects.create_user(**fields)
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    if byline:
+        make_author(name=f"Byline of {user.username}", user=user)
+    return user
+
+
 def make_correction(article, **overrides):
     fields = {"kind": Correction.Kind.CORRECTION, "text": "An earlier version misspelt a name."}
     fields.update(overrides)

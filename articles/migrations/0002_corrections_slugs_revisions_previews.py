@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0001_initial'),
+        ('articles', '0011_role_groups'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

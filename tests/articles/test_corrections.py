@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from articles.models import Article, Correction
 from tests.articles.admin_forms import form_data
-from tests.factories import make_article, make_correction, make_draft
+from tests.factories import make_article, make_correction, make_draft, make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -185,3 +185,19 @@ def test_substantive_update_bumps_updated_at_and_a_typo_fix_does_not(desk, clien
 def test_editing_a_published_article_keeps_it_live(desk, client):
     article = _change(desk, make_article(), headline="A sharper headline")
     assert client.get(article.get_absolute_url()).status_code == 200
+
+
+def test_an_editor_adds_a_correction_on_the_change_form(client):
+    client.force_login(make_staff("Editor"))
+    article = _change(
+        client,
+        make_article(),
+        **{
+            "corrections-TOTAL_FORMS": "1",
+            "corrections-0-kind": "clarification",
+            "corrections-0-text": "The vote was on Tuesday evening.",
+            "corrections-0-published_at_0": timezone.localtime().strftime("%d/%m/%Y"),
+            "corrections-0-published_at_1": timezone.localtime().strftime("%H:%M:%S"),
+        },
+    )
+    assert article.corrections.get().kind == "clarification"

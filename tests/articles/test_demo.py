@@ -3,7 +3,6 @@ from io import StringIO
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.management import call_command
 
 from articles.models import Article, Byline, Section, Source
@@ -68,7 +67,6 @@ def test_running_the_demo_twice_changes_nothing(settings):
 
 def test_demo_staff_accounts_get_generated_passwords_and_desk_groups(settings, client):
     settings.DEBUG = True
-    Group.objects.create(name="Editor")
     out = load_demo()
     passwords = dict(re.findall(r"Demo staff account '(\w+)': password (\S+)", out))
     assert set(passwords) == {"admin", "editor", "reporter", "moderator"}
@@ -81,6 +79,7 @@ def test_demo_staff_accounts_get_generated_passwords_and_desk_groups(settings, c
     assert list(User.objects.get(username="editor").groups.values_list("name", flat=True)) == [
         "Editor"
     ]
+    assert User.objects.get(username="reporter").groups.get().name == "Reporter"
     assert User.objects.get(username="reporter").author.slug == "priya-raman"
     # A second run prints no password and keeps the first ones.
     again = load_demo()

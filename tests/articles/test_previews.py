@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import PreviewAccess, PreviewLink
-from tests.factories import make_article, make_draft
+from tests.factories import make_article, make_draft, make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -132,15 +132,32 @@ def test_tampered_or_made_up_tokens_are_not_found(desk, client):
     assert PreviewAccess.objects.count() == 1
 
 
-def test_only_editors_with_the_permission_create_or_revoke_links(client, django_user_model):
-    draft = make_draft()
-    reporter = django_user_model.objects.create_user("rita", password="pw", is_staff=True)
+def test_an_editor_shares_and_revokes_but_a_reporter_cannot_even_for_their_own_draft(client):
+    reporter = make_staff("Reporter", byline=True)
+    draft = make_draft(authors=[reporter.author])
+    editor_browser = Client()
+    editor_browser.force_login(make_staff("Editor"))
+    link = share(editor_browser, draft)
+
     client.force_login(reporter)
-    assert client.post(reverse("admin:articles_article_share", args=[draft.pk])).status_code in (
-        403,
-        404,
-    )
-    assert not PreviewLink.objects.exists()
+    page = client.get(reverse("admin:articles_article_change", args=[draft.pk])).content.decode()
+    assert "Create shareable preview link" not in page
+    assert client.post(reverse("admin:articles_article_share", args=[draft.pk])).status_code == 403
+    revoke = reverse("admin:articles_article_revoke_share", args=[draft.pk, link.pk])
+    assert client.post(revoke).status_code == 403
+    assert PreviewLink.objects.get().is_usable
+
+    assert editor_browser.post(revoke).status_code == 302
+    assert not PreviewLink.objects.get().is_usable
+
+
+def test_a_reporter_previews_their_draft_but_a_moderator_cannot(client):
+    reporter = make_staff("Reporter", byline=True)
+    draft = make_draft(authors=[reporter.author])
+    client.force_login(reporter)
+    assert client.get(reverse("articles:preview", args=[draft.pk])).status_code == 200
+    client.force_login(make_staff("Moderator"))
+    assert client.get(reverse("articles:preview", args=[draft.pk])).status_code == 403
 
 
 def test_preview_links_are_made_by_post_only(desk):

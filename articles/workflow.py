@@ -1,0 +1,279 @@
+"""The editorial workflow: every move of an article from state to state, and who may make it.
+
+draft → in review → approved → scheduled or published; published → unpublished; any
+non-draft → killed (with a reason readers see); in review → back to draft (with a note for
+the reporter). Each move checks the actor's permission and the story's state, runs the
+publish checks where the story is about to go out, records an EditorialEvent, and is
+refused with TransitionRefused, changing nothing, when any of that fails. The admin's
+buttons, its bulk actions and the management commands all call these functions.
+
+`by=None` is the system (the importer, the scheduler): it holds every permission.
+"""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from articles.models import Article, ArticleStatus, Desk, EditorialAction, EditorialEvent
+
+State = ArticleStatus
+Action = EditorialAction
+PUBLISH_PERMISSION = "articles.publish_article"
+
+
+class TransitionRefused(Exception):
+    """A move the workflow will not make; `problems` lists what is missing, if anything."""
+
+    def __init__(self, message, problems=()):
+        self.message = message
+        self.problems = list(problems)
+        super().__init__(str(self))
+
+    def __str__(self):
+        if self.problems:
+            return f"{self.message}: missing {', '.join(self.problems)}."
+        return self.message
+
+
+@dataclass(frozen=True)
+class Transition:
+    verb: str
+    sources: tuple
+    target: str
+    permission: str
+    runs_checks: bool = False
+    requires_note: str = ""  # what the note is, when the move needs one
+
+
+TRANSITIONS = {
+    Action.SUBMIT: Transition(
+        "submit for review", (State.DRAFT,), State.IN_REVIEW, "articles.submit_article"
+    ),
+    Action.RETURN: Transition(
+        "return to the reporter",
+        (State.IN_REVIEW,),
+        State.DRAFT,
+        PUBLISH_PERMISSION,
+        requires_note="a note for the reporter",
+    ),
+    Action.APPROVE: Transition(
+        "approve", (State.IN_REVIEW,), State.APPROVED, PUBLISH_PERMISSION, runs_checks=True
+    ),
+    Action.SCHEDULE: Transition(
+        "schedule",
+        (State.APPROVED, State.SCHEDULED, State.UNPUBLISHED),
+        State.SCHEDULED,
+        PUBLISH_PERMISSION,
+        runs_checks=True,
+    ),
+    Action.PUBLISH: Transition(
+        "publish",
+        (State.APPROVED, State.SCHEDULED, State.UNPUBLISHED),
+        State.PUBLISHED,
+        PUBLISH_PERMISSION,
+        runs_checks=True,
+    ),
+    Action.UNPUBLISH: Transition(
+        "unpublish", (State.PUBLISHED, State.SCHEDULED), State.UNPUBLISHED, PUBLISH_PERMISSION
+    ),
+    Action.KILL: Transition(
+        "kill",
+        (State.IN_REVIEW, State.APPROVED, State.SCHEDULED, State.PUBLISHED, State.UNPUBLISHED),
+        State.KILLED,
+        PUBLISH_PERMISSION,
+        requires_note="a reason (readers see it in place of the story)",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Check:
+    key: str
+    label: str
+    passed: bool
+
+
+def publish_checklist(article):
+    """The publish checks, each passing or failing; approve, schedule and publish need all."""
+    has_image = bool(article.lead_image)
+    return [
+        Check("headline", "headline", bool(article.headline.strip())),
+        Check("dek", "dek", bool(article.dek.strip())),
+        Check("section", "section", article.section_id is not None),
+        Check("byline", "a byline", article.bylines.exists()),
+        Check("source", "a source with a URL", article.sources.exclude(url="").exists()),
+        Check("body", "body text", bool(article.body.strip())),
+        Check(
+            "lead_image_alt",
+            "alt text for the lead image",
+            not has_image or bool(article.lead_image_alt.strip()),
+        ),
+        Check(
+            "lead_image_credit",
+            "credit for the lead image",
+            not has_image or bool(article.lead_image_credit.strip()),
+        ),
+    ]
+
+
+def is_own(user, article):
+    """Whether the story is the user's: they filed it or their byline is on it."""
+    return article.created_by_id == user.pk or article.bylines.filter(author__user=user).exists()
+
+
+def can_edit(user, article):
+    """Editors edit any story on their desks; reporters their own while it is a draft."""
+    if user is None or user.is_superuser:
+        return True
+    if user.has_perm("articles.edit_any_article"):
+        sections = Desk.section_ids_for(user)
+        return sections is None or article.section_id in sections
+    return (
+        user.has_perm("articles.change_article")
+        and article.status == State.DRAFT
+        and is_own(user, article)
+    )
+
+
+def allowed_actions(user, article):
+    """The moves this user could make on the story now (the publish checks aside)."""
+    return [
+        action
+        for action, transition in TRANSITIONS.items()
+        if article.status in transition.sources
+        and (user.has_perm(transition.permission) and can_edit(user, article))
+    ]
+
+
+def submit(*, article, by, note=""):
+    """Send a draft to the desk for review."""
+    return _move(article, by=by, action=Action.SUBMIT, note=note)
+
+
+def return_to_reporter(*, article, by, note):
+    """Send a story in review back to draft, saying what it needs."""
+    return _move(article, by=by, action=Action.RETURN, note=note)
+
+
+def approve(*, article, by, note=""):
+    """Pass a story in review, once the publish checks pass."""
+    return _move(article, by=by, action=Action.APPROVE, note=note)
+
+
+def schedule(*, article, by, at, note=""):
+    """Set an approved story to go live at `at`; readers see it from then on by themselves."""
+    if at is None or at <= timezone.now():
+        raise TransitionRefused(
+            f"Cannot schedule “{article.headline}”: pick a time in the future "
+            "(to publish at once, use Publish now)"
+        )
+    return _move(article, by=by, action=Action.SCHEDULE, note=note, at=at)
+
+
+def publish(*, article, by, note=""):
+    """Publish now, whatever time it was scheduled for."""
+    return _move(article, by=by, action=Action.PUBLISH, note=note)
+
+
+def unpublish(*, article, by, note=""):
+    """Take a live or scheduled story off the site; it can be published again."""
+    return _move(article, by=by, action=Action.UNPUBLISH, note=note)
+
+
+def kill(*, article, by, reason):
+    """Withdraw a story for good: its URL answers 410 with the reason as the notice."""
+    return _move(article, by=by, action=Action.KILL, note=reason)
+
+
+@transaction.atomic
+def assign(*, article, by, assignee, due_at):
+    """Give the story to someone, due at a time; the log records the hand-over."""
+    if by is not None and not (by.has_perm(PUBLISH_PERMISSION) and can_edit(by, article)):
+        raise TransitionRefused(f"You may not assign “{article.headline}”")
+    article.assignee, article.due_at = assignee, due_at
+    article.save(update_fields=["assignee", "due_at", "modified_at"])
+    who = assignee.get_username() if assignee else "nobody"
+    due = f", due {date_format(timezone.localtime(due_at), 'j M Y H:i T')}" if due_at else ""
+    return _record(article, by=by, action=Action.ASSIGN, from_state=article.status, note=who + due)
+
+
+def publish_due(*, now=None):
+    """Do what a scheduled time reaching now implies; returns (moved article, action) pairs.
+
+    Readers already see a scheduled story at its time (Article.objects.published()); this
+    moves its state to published and stamps its first publication, and moves stories past
+    their unpublish time to unpublished. Running it twice, or twice at once, does the work
+    once: each move re-reads the row under a lock and skips it if another run got there.
+    """
+    now = now or timezone.now()
+    due = {
+        Action.PUBLISH: Article.objects.filter(status=State.SCHEDULED, published_at__lte=now),
+        Action.UNPUBLISH: Article.objects.filter(status=State.PUBLISHED, unpublish_at__lte=now),
+    }
+    moved = []
+    for action, articles in due.items():
+        for article in articles.order_by("published_at", "pk"):
+            try:
+                _move(
+                    article, by=None, action=action, note="Its scheduled time came.", checks=False
+                )
+            except TransitionRefused:
+                continue  # Another run moved it first.
+            moved.append((article, action))
+    return moved
+
+
+@transaction.atomic
+def _move(article, *, by, action, note="", at=None, checks=True):
+    transition = TRANSITIONS[action]
+    # Decide on the row as it is now, locked, not on what the caller loaded earlier.
+    current = Article.objects.select_for_update().get(pk=article.pk)
+    headline = f"“{current.headline}”"
+    if by is not None and not (by.has_perm(transition.permission) and can_edit(by, current)):
+        raise TransitionRefused(f"You may not {transition.verb} {headline}")
+    if current.status not in transition.sources:
+        raise TransitionRefused(
+            f"Cannot {transition.verb} {headline}: it is {current.get_status_display().lower()}"
+        )
+    note = note.strip()
+    if transition.requires_note and not note:
+        raise TransitionRefused(f"To {transition.verb} {headline}, give {transition.requires_note}")
+    if checks and transition.runs_checks:
+        missing = [check.label for check in publish_checklist(current) if not check.passed]
+        if missing:
+            raise TransitionRefused(f"Cannot {transition.verb} {headline}", missing)
+
+    from_state = current.status
+    current.status = transition.target
+    changed = ["status", "modified_at"]
+    now = timezone.now()
+    if action == Action.PUBLISH:
+        # A scheduled story whose time has passed has been live since then.
+        was_due = from_state == State.SCHEDULED and current.published_at <= now
+        current.published_at = current.published_at if was_due else now
+        current.first_published_at = current.first_published_at or current.published_at
+        changed += ["published_at", "first_published_at"]
+    elif action == Action.SCHEDULE:
+        current.published_at = at
+        changed.append("published_at")
+    elif action == Action.KILL:
+        current.kill_notice = note
+        changed.append("kill_notice")
+    current.save(update_fields=changed)
+    for field in changed:
+        setattr(article, field, getattr(current, field))
+    return _record(current, by=by, action=action, from_state=from_state, note=note)
+
+
+def _record(article, *, by, action, from_state, note):
+    return EditorialEvent.objects.create(
+        article=article,
+        headline=article.headline,
+        actor=by,
+        action=action,
+        from_state=from_state,
+        to_state=article.status,
+        note=note,
+    )
