@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from articles.models import Article
-from tests.articles.admin_forms import form_data
+from tests.articles.change_form import change_url, form_data
 from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
@@ -37,10 +37,6 @@ def ana(django_user_model):
 @pytest.fixture
 def ben(django_user_model):
     return _editor_client(django_user_model, "ben", "Ben")
-
-
-def change_url(article):
-    return reverse("admin:articles_article_change", args=[article.pk])
 
 
 def test_second_save_is_refused_naming_who_saved_first_and_keeps_the_input(ana, ben):

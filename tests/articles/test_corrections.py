@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, Correction
-from tests.articles.admin_forms import form_data
+from tests.articles.change_form import form_data
 from tests.factories import make_article, make_correction, make_draft, make_staff
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from articles import revisions
 from articles.models import Article, Revision
-from tests.articles.admin_forms import form_data
+from tests.articles.change_form import change_url, form_data
 from tests.factories import make_article, make_author, make_draft, make_staff
 
 pytestmark = pytest.mark.django_db
@@ -20,10 +20,6 @@ def editor(django_user_model):
 def desk(client, editor):
     client.force_login(editor)
     return client
-
-
-def change_url(article):
-    return reverse("admin:articles_article_change", args=[article.pk])
 
 
 def save(client, article, **changes):
