@@ -77,6 +77,23 @@ def make_staff(role=None, *, byline=False, **overrides):
     return user
 
 
+def make_comment(*, article=None, **overrides):
+    """A published reader comment, stored as the pipeline would have let it through."""
+    from comments.models import Comment
+
+    n = next(_serial)
+    fields = {
+        "name": f"Reader {n}",
+        "email": f"reader{n}@example.org",
+        "body": f"Comment number {n}.",
+        "ip_network": "198.51.100.0/24",
+        "status": Comment.Status.PUBLISHED,
+        "rule": "passed",
+    }
+    fields.update(overrides)
+    return Comment.objects.create(article=article or make_article(), **fields)
+
+
 def make_correction(article, **overrides):
     fields = {"kind": Correction.Kind.CORRECTION, "text": "An earlier version misspelt a name."}
     fields.update(overrides)

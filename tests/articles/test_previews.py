@@ -46,6 +46,7 @@ def test_staff_preview_a_draft_with_a_banner_showing_its_state_and_address(desk)
     assert "http://testserver/article/budget-leaks/" in page
     assert "Budget leaks" in page
     assert '<meta name="robots" content="noindex, nofollow">' in page
+    assert 'id="comments"' not in page  # nobody comments on a preview
     assert_private(response)
 
 
