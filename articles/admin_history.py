@@ -68,22 +68,26 @@ class ArticleEditionForm(forms.ModelForm):
         self.data = self.data.copy()
         self.data["seen_version"] = latest.number
         raise ValidationError(
-            "%(who)s saved this article at %(when)s (version %(latest)s) after you opened "
-            "version %(seen)s. Your changes have not been saved; they are still in the form "
-            "below, and their changes are shown above it. Save again to replace their "
-            "version with yours.",
+            "%(who)s saved this article at %(when)s, after you opened it. Your changes have "
+            "not been saved; they are still in the form below, and their changes are shown "
+            "above it. Save again to replace their version with yours.",
             code="overtaken",
             params={
                 "who": latest.author_name,
                 "when": format_date(timezone.localtime(latest.created_at), "H:i T, j M"),
-                "latest": latest.number,
-                "seen": seen,
             },
         )
 
 
 class ArticleHistoryAdminMixin:
     """Revisions, optimistic concurrency, presence, corrections and previews for articles."""
+
+    @property
+    def media(self):
+        # Files, not inline code: the Content-Security-Policy refuses inline style and script.
+        return super().media + forms.Media(
+            css={"all": ["articles/revisions.css"]}, js=["articles/presence.js"]
+        )
 
     # The change form.
 
@@ -100,6 +104,11 @@ class ArticleHistoryAdminMixin:
         return inlines
 
     def save_model(self, request, obj, form, change):
+        if change and not obj.revisions.exists():
+            # An imported or older story: keep how it stood, so its first edit has a diff.
+            revisions.record(
+                Article.objects.get(pk=obj.pk), None, summary="As it stood before the desk"
+            )
         super().save_model(request, obj, form, change)
         if form.cleaned_data.get("is_substantive_update") and obj.has_been_published:
             obj.mark_updated()
@@ -140,15 +149,15 @@ class ArticleHistoryAdminMixin:
             ],
         }
         if form.overtaken_by is not None:
-            seen = article.revisions.filter(number=form.overtaken_seen).first()
+            # A form opened before the story's first desk save saw what version 1 keeps.
+            opened = max(form.overtaken_seen, 1)
+            seen = article.revisions.filter(number=opened).first()
             panel["overtaken"] = {
                 "revision": form.overtaken_by,
                 "changes": revisions.compare(
                     seen.snapshot if seen else {}, form.overtaken_by.snapshot
                 ),
-                "compare_url": self.compare_url(
-                    article, form.overtaken_seen, form.overtaken_by.number
-                ),
+                "compare_url": self.compare_url(article, opened, form.overtaken_by.number),
             }
         return panel
 

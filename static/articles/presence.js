@@ -1,5 +1,5 @@
 // The article change form's heartbeat: keeps this editor "present" and shows who else is.
-(function () {
+document.addEventListener("DOMContentLoaded", function () {
   "use strict";
   var box = document.getElementById("presence");
   var token = document.querySelector("input[name=csrfmiddlewaretoken]");
@@ -22,4 +22,4 @@
       });
   }
   window.setInterval(beat, 60000);
-})();
+});

@@ -53,16 +53,17 @@ def test_second_save_is_refused_naming_who_saved_first_and_keeps_the_input(ana, 
     )
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Ben Editor saved this article at" in page
+    assert "Ben Editor saved this article at" in page and "after you opened it" in page
     assert "Your changes have not been saved" in page
     # Ana's input is still in the form...
     assert 'value="Ana&#x27;s headline"' in page
     assert "The council met on Tuesday." in page
-    # ...and Ben's version is shown beside it.
-    assert response.context["revision_panel"]["overtaken"]["revision"].number == 1
-    assert "<ins>Ben&#x27;s headline</ins>" in page
+    # ...and Ben's change is shown beside it: against the story as Ana opened it.
+    assert response.context["revision_panel"]["overtaken"]["revision"].number == 2
+    assert "<del>Council votes</del> <ins>Ben&#x27;s headline</ins>" in page
+    assert "council met on Monday" not in page.split("revision-diff")[1]
     assert Article.objects.get(pk=article.pk).headline == "Ben's headline"
-    assert article.revisions.count() == 1
+    assert article.revisions.count() == 2
 
 
 def test_saving_again_after_the_refusal_is_a_deliberate_overwrite(ana, ben):
@@ -75,7 +76,7 @@ def test_saving_again_after_the_refusal_is_a_deliberate_overwrite(ana, ben):
     response = ana.post(change_url(article), form_data(refused))
     assert response.status_code == 302
     assert Article.objects.get(pk=article.pk).headline == "Ana's"
-    assert article.revisions.count() == 2
+    assert article.revisions.count() == 3
 
 
 def test_refusal_links_to_the_comparison_of_what_changed(ana, ben):
@@ -84,7 +85,7 @@ def test_refusal_links_to_the_comparison_of_what_changed(ana, ben):
     ana_form = ana.get(change_url(article))
     ben.post(change_url(article), form_data(ben.get(change_url(article)), dek="Ben's dek."))
     page = ana.post(change_url(article), form_data(ana_form, dek="Ana's dek.")).content.decode()
-    compare = reverse("admin:articles_article_compare", args=[article.pk]) + "?from=1&amp;to=2"
+    compare = reverse("admin:articles_article_compare", args=[article.pk]) + "?from=2&amp;to=3"
     assert compare in page
     assert "<del>The dek of story" in page and "<ins>Ben&#x27;s dek.</ins>" in page
 
@@ -96,7 +97,7 @@ def test_saves_one_after_another_are_not_refused(ana):
             change_url(article), form_data(ana.get(change_url(article)), headline=headline)
         )
         assert response.status_code == 302
-    assert article.revisions.count() == 3
+    assert article.revisions.count() == 4
 
 
 def test_change_form_shows_who_else_has_the_article_open(ana, ben):
@@ -149,4 +150,4 @@ def test_two_saves_at_the_same_moment_cannot_both_pass(ana, ben):
     for thread in threads:
         thread.join()
     assert sorted(statuses) == [200, 302]
-    assert article.revisions.count() == 1
+    assert article.revisions.count() == 2  # how it stood, and the one save that passed

@@ -34,14 +34,21 @@ def save(client, article, **changes):
 def test_every_save_keeps_a_revision_with_who_and_what(desk, editor):
     article = make_article(headline="Council votes", tags=["buses"])
     save(desk, article, headline="Council votes on night buses")
-    revision = article.revisions.get()
-    assert (revision.number, revision.created_by) == (1, editor)
+    revision, before = article.revisions.all()
+    assert (revision.number, revision.created_by) == (2, editor)
     assert revision.snapshot["headline"] == "Council votes on night buses"
+    # The story as it stood before its first desk save (from the pipeline, say) is version 1.
+    assert (before.number, before.created_by, before.summary) == (
+        1,
+        None,
+        "As it stood before the desk",
+    )
+    assert before.snapshot["headline"] == "Council votes"
     assert revision.snapshot["tags"] == ["buses"]
     assert revision.snapshot["bylines"][0]["name"] == article.bylines.get().author.name
     assert revision.snapshot["sources"][0]["url"].startswith("https://example.org/")
     save(desk, article, dek="A new dek.")
-    assert list(article.revisions.values_list("number", flat=True)) == [2, 1]
+    assert list(article.revisions.values_list("number", flat=True)) == [3, 2, 1]
 
 
 def test_adding_an_article_keeps_its_first_revision(desk, editor):
@@ -60,12 +67,11 @@ def test_change_page_links_to_the_history_which_lists_every_version(desk):
     assert history_url in desk.get(change_url(article)).content.decode()
     page = desk.get(history_url).content.decode()
     assert "Ana Editor" in page
-    assert page.count('name="from"') == 2
+    assert page.count('name="from"') == 3
 
 
 def test_compare_two_versions_shows_changed_words_field_by_field(desk):
     article = make_article(body="The council met on Monday.\n\nIt voted for buses.")
-    save(desk, article)
     save(desk, article, body="The council met on Tuesday.\n\nIt voted for buses.", dek="New dek.")
     url = reverse("admin:articles_article_compare", args=[article.pk]) + "?from=1&to=2"
     response = desk.get(url)
@@ -83,7 +89,7 @@ def test_one_click_compares_latest_version_with_live_article(desk):
     Article.objects.filter(pk=article.pk).update(headline="Changed outside the desk")
     page = desk.get(reverse("admin:articles_article_revisions", args=[article.pk])).content.decode()
     latest_vs_live = (
-        reverse("admin:articles_article_compare", args=[article.pk]) + "?from=1&amp;to=live"
+        reverse("admin:articles_article_compare", args=[article.pk]) + "?from=2&amp;to=live"
     )
     assert latest_vs_live in page
     page = desk.get(latest_vs_live.replace("&amp;", "&")).content.decode()
@@ -123,12 +129,11 @@ def test_restore_brings_back_words_and_bylines_as_a_new_version_keeping_the_stat
     assert [str(source.published_on) for source in article.sources.all()] == ["2026-11-01"]
     assert article.status == "unpublished"
     latest = article.revisions.first()
-    assert (latest.number, latest.summary, latest.created_by) == (3, "Restored version 1", editor)
+    assert (latest.number, latest.summary, latest.created_by) == (4, "Restored version 1", editor)
 
 
 def test_restoring_old_slug_of_published_article_keeps_the_newer_address_working(desk, client):
     article = make_article(slug="first-slug")
-    save(desk, article)
     save(desk, article, slug="second-slug")
     desk.post(reverse("admin:articles_article_restore", args=[article.pk, 1]))
     assert Article.objects.get(pk=article.pk).slug == "first-slug"
@@ -181,7 +186,7 @@ def test_history_and_compare_pages_query_counts_are_fixed(desk, django_assert_nu
         assert desk.get(history).status_code == 200
     with django_assert_num_queries(8):
         assert desk.get(compare).status_code == 200
-    assert Revision.objects.filter(article=article).count() == 6
+    assert Revision.objects.filter(article=article).count() == 7
 
 
 def test_rewritten_paragraph_reads_as_a_whole_rather_than_a_patchwork():
@@ -199,5 +204,16 @@ def test_change_form_shows_what_the_last_save_changed_in_one_click(desk):
     article = make_article(headline="Before")
     save(desk, article)
     save(desk, article, headline="After the edit")
-    compare = reverse("admin:articles_article_compare", args=[article.pk]) + "?from=1&amp;to=2"
+    compare = reverse("admin:articles_article_compare", args=[article.pk]) + "?from=2&amp;to=3"
     assert compare in desk.get(change_url(article)).content.decode()
+
+
+def test_desk_pages_load_their_styles_and_scripts_as_files_for_the_content_policy(desk):
+    article = make_article()
+    save(desk, article)
+    change = desk.get(change_url(article)).content.decode()
+    assert "articles/revisions" in change and "articles/presence" in change
+    compare = reverse("admin:articles_article_compare", args=[article.pk]) + "?from=0&to=1"
+    for page in [change, desk.get(compare).content.decode()]:
+        assert "<style" not in page
+        assert "articles/revisions" in page
