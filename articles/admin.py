@@ -94,6 +94,7 @@ class ArticleAdmin(DeskAdminMixin, ArticleHistoryAdminMixin, admin.ModelAdmin):
                     "lead_image_alt",
                     "lead_image_caption",
                     "lead_image_credit",
+                    ("focal_x", "focal_y"),
                     "image_prompt",
                 ]
             },

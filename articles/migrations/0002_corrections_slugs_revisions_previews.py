@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0011_role_groups'),
+        ('articles', '0012_role_groups_with_comments'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
