@@ -331,7 +331,7 @@ def screen(comment, comment_settings):
         )
     if matches:
         words = [text for _, _, text in matches]
-        return held, Rule.SUSPECT_TERM, f"suspect terms: {', '.join(words)}", words
+        return held, Rule.SUSPECT_TERM, f"matched {', '.join(words)}", words
     links = len(URL_RE.findall(comment.body))
     if links > MAX_LINKS:
         return held, Rule.LINKS, f"{links} links (more than {MAX_LINKS})", []
