@@ -40,6 +40,7 @@ from comments.models import (
     Rule,
     WordListTerm,
 )
+from newsroom.logs import security_event
 
 FORM_SALT = "comments.form"
 FORM_MIN_AGE = 3  # seconds: people do not write a comment faster; scripts do.
@@ -268,6 +269,7 @@ def check_rate_limits(email, network):
         if _count_hit(f"{kind}:{subject}", window) > limit
     ]
     if over:
+        security_event("comment_rate_limited", network=network, window=min(over))
         now = time.time()
         raise Refused(
             "You are commenting faster than this site allows. "
