@@ -143,31 +143,34 @@ def submit(submission):
     )
     if is_staff(submission.user):
         comment.user, comment.is_by_staff = submission.user, True
-        status, rule, reason, words = CommentStatus.PUBLISHED, Rule.STAFF, "", []
+        verdict = (CommentStatus.PUBLISHED, Rule.STAFF, "", [])
     else:
-        status, rule, reason, words = screen(comment, comment_settings)
-    comment.status, comment.rule, comment.reason, comment.matched_terms = (
-        status,
-        rule,
-        reason,
-        words,
-    )
-    if status == CommentStatus.REJECTED:
+        verdict = screen(comment, comment_settings)
+    comment.status, comment.rule, comment.reason, comment.matched_terms = verdict
+    if comment.status == CommentStatus.REJECTED:
         comment.decision_reason = DecisionReason.BANNED_TERM
     with transaction.atomic():
         comment.save()
-        _log(comment, None, LogAction.POSTED, "", status, rule=rule, reason=reason)
+        _log(
+            comment,
+            None,
+            LogAction.POSTED,
+            "",
+            comment.status,
+            rule=comment.rule,
+            reason=comment.reason,
+        )
 
-    if status == CommentStatus.PUBLISHED:
+    if comment.status == CommentStatus.PUBLISHED:
         return Outcome(True, PUBLISHED_MESSAGE, comment)
-    if status == CommentStatus.PENDING:
+    if comment.status == CommentStatus.PENDING:
         return Outcome(True, HELD_MESSAGE, comment)
     return Outcome(
         False,
-        f"Your comment was not published: {reason}. Please reword it and send it again.",
+        f"Your comment was not published: {comment.reason}. Please reword it and send it again.",
         comment,
         http_status=403,
-        errors={"body": reason},
+        errors={"body": comment.reason},
     )
 
 
@@ -334,7 +337,7 @@ def screen(comment, comment_settings):
         )
     if matches:
         words = [text for _, _, text in matches]
-        return held, Rule.SUSPECT_TERM, f"suspect terms: {', '.join(words)}", words
+        return held, Rule.SUSPECT_TERM, f"matched {', '.join(words)}", words
     links = len(URL_RE.findall(comment.body))
     if links > MAX_LINKS:
         return held, Rule.LINKS, f"{links} links (more than {MAX_LINKS})", []

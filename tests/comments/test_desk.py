@@ -113,7 +113,7 @@ def test_card_shows_article_parent_author_history_reasons_and_reports(moderator_
         name="Hist Ory",
         status="pending",
         rule="suspect_term",
-        reason="suspect terms: SCAM",
+        reason="matched SCAM",
         matched_terms=["SCAM"],
         body="What a SCAM <b>this</b> is",
         open_report_count=1,
@@ -124,7 +124,7 @@ def test_card_shows_article_parent_author_history_reasons_and_reports(moderator_
     assert "In reply to Parent Poster" in html and "The parent&#x27;s point" in html
     assert "Hist Ory" in html and email in html
     assert "history: 1 approved, 1 rejected" in html
-    assert "Suspect term: suspect terms: SCAM" in html
+    assert "Suspect term: matched SCAM" in html
     assert "What a <mark>SCAM</mark> &lt;b&gt;this&lt;/b&gt; is" in html
     assert "Abuse: “Rude to me”" in html
     assert f'value="approve:{held.pk}:0"' in html

@@ -24,7 +24,7 @@ def hostile_thread():
             body=f"{payload}\n\nsee https://example.org/{n} {payload}",
             status="pending" if n % 2 else "published",
             rule="suspect_term",
-            reason=f"suspect terms: {payload}"[:300],
+            reason=f"matched {payload}"[:300],
             matched_terms=[payload],
             open_report_count=1,
         )
