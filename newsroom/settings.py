@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "taggit",
     "csp",
     "axes",
@@ -215,5 +216,6 @@ AXES_RESET_ON_SUCCESS = True
 AXES_HANDLER = "newsroom.login_guard.LoggingDatabaseHandler"
 AXES_LOCKOUT_CALLABLE = "newsroom.login_guard.locked_out"
 AXES_CLIENT_IP_CALLABLE = "newsroom.login_guard.client_address"
+
 # Comments: at most N comments per window (seconds), per email and per network (/24, /48).
 COMMENT_RATE_LIMITS = [(10, 1), (60 * 60, 20)]
