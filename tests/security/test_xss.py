@@ -2,10 +2,12 @@
 
 import json
 from urllib.parse import urlencode
+from xml.etree import ElementTree
 
 import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.db import transaction
+from django.test import override_settings
 from django.urls import reverse
 from django.utils.html import escape
 
@@ -14,9 +16,14 @@ from tests.xss import PAYLOADS, hostile_markup, seed_hostile_newsroom
 
 
 @pytest.fixture(scope="module")
-def hostile_newsroom(django_db_setup, django_db_blocker):
+def hostile_newsroom(django_db_setup, django_db_blocker, tmp_path_factory):
     """Seeded once per module, rolled back at its end; each test runs in a savepoint inside."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    media_root = tmp_path_factory.mktemp("media")
+    with (
+        override_settings(MEDIA_ROOT=media_root),
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+    ):
         yield seed_hostile_newsroom()
         transaction.set_rollback(True)
 
@@ -72,3 +79,41 @@ def test_no_payload_runs_in_desk_search(admin_client, hostile_newsroom):
     changelist = reverse("admin:articles_article_changelist")
     urls = [f"{changelist}?{urlencode({'q': payload})}" for payload in PAYLOADS]
     assert findings_on(admin_client, urls) == {}
+
+
+def html_in_feed(xml):
+    """The HTML a feed reader renders: RSS descriptions and Atom summaries and contents."""
+    root = ElementTree.fromstring(xml)
+    atom = "{http://www.w3.org/2005/Atom}"
+    html = [element.text or "" for element in root.iter("description")]
+    for tag in ("summary", "content"):
+        for element in root.iter(atom + tag):
+            if element.get("type") in ("html", "xhtml"):
+                html.append(element.text or "")
+    return html
+
+
+@pytest.mark.django_db
+def test_no_payload_runs_in_a_feed_reader(client, hostile_newsroom):
+    feeds = [reverse("articles:feed_rss"), reverse("articles:feed_atom")]
+    for section in hostile_newsroom.sections[:3]:
+        feeds.append(reverse("articles:section_feed_atom", args=[section.slug]))
+    found = {}
+    for url in feeds:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        for html in html_in_feed(response.content):
+            if problems := hostile_markup(html):
+                found.setdefault(url, []).extend(problems)
+    assert found == {}
+
+
+@pytest.mark.django_db
+def test_no_search_query_or_result_runs(client, hostile_newsroom):
+    # Searching for a payload finds its story: the query, the results and their highlighted
+    # snippets all show it.
+    search = reverse("articles:search")
+    urls = [f"{search}?{urlencode({'q': payload})}" for payload in PAYLOADS]
+    urls += [f"{search}?{urlencode({'q': word})}" for word in ("script", "alert", "img onerror")]
+    assert findings_on(client, urls) == {}
+    assert "<mark>" in client.get(f"{search}?q=alert").content.decode()
