@@ -1,14 +1,17 @@
 """Every payload of the corpus, through every field that reaches a page: nothing executable."""
 
 import json
+from io import StringIO
 from urllib.parse import urlencode
 from xml.etree import ElementTree
 
 import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
+from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 
 from articles.models import Article
@@ -117,3 +120,29 @@ def test_no_search_query_or_result_runs(client, hostile_newsroom):
     urls += [f"{search}?{urlencode({'q': word})}" for word in ("script", "alert", "img onerror")]
     assert findings_on(client, urls) == {}
     assert "<mark>" in client.get(f"{search}?q=alert").content.decode()
+
+
+@pytest.mark.django_db
+def test_no_payload_runs_from_an_imported_pipeline_draft(client, admin_client, tmp_path):
+    for n, payload in enumerate(PAYLOADS):
+        draft = {
+            "title": payload,
+            "dek": payload,
+            "body": f"{payload}\n\nThe second paragraph, and the payload again: {payload}",
+            "excerpt": payload,
+            "sources": [{"title": payload, "publisher": payload, "url": "https://example.org/"}],
+            "suggestedTags": [f"{payload[:80]} {n}"],
+            "imagePrompt": payload,
+        }
+        (tmp_path / f"draft-{n}.json").write_text(json.dumps(draft), encoding="utf-8")
+    call_command("import_articles", str(tmp_path), stdout=StringIO(), stderr=StringIO())
+    imported = Article.objects.filter(fingerprint__isnull=False)
+    assert imported.count() == len(PAYLOADS)
+    # The desk sees them in review (with the image prompt); readers once they are published.
+    desk = [
+        reverse("admin:articles_article_change", args=[pk])
+        for pk in imported.values_list("pk", flat=True)
+    ]
+    assert findings_on(admin_client, desk) == {}
+    imported.update(status=Article.Status.PUBLISHED, published_at=timezone.now())
+    assert findings_on(client, [article.get_absolute_url() for article in imported]) == {}
