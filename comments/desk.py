@@ -154,6 +154,11 @@ def _ban(request, selections):
         )
 
 
+def is_row_id(value):
+    """Whether a query parameter can be a primary key: ASCII digits within a bigint."""
+    return value.isascii() and value.isdigit() and int(value) < 2**63
+
+
 @moderator_required
 def log(request):
     """Every decision, newest first, filterable by moderator, article and action."""
@@ -162,10 +167,10 @@ def log(request):
     moderator = request.GET.get("moderator", "")
     if moderator == "system":
         entries, filters["moderator"] = entries.filter(actor=None), moderator
-    elif moderator.isdigit():
+    elif is_row_id(moderator):
         entries, filters["moderator"] = entries.filter(actor_id=moderator), moderator
     article = request.GET.get("article", "")
-    if article.isdigit():
+    if is_row_id(article):
         entries, filters["article"] = entries.filter(article_id=article), article
     action = request.GET.get("action", "")
     if action in LogAction.values:

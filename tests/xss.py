@@ -9,10 +9,14 @@ tests assert it finds nothing, and the browser tests load the same pages in Chro
 from dataclasses import dataclass, field
 from datetime import timedelta
 from html.parser import HTMLParser
+from io import BytesIO
 from pathlib import Path
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
+from PIL import Image
 from taggit.models import Tag
 
 from articles.models import Source
@@ -85,11 +89,14 @@ def seed_hostile_newsroom(payloads=PAYLOADS):
     Headline, dek, Markdown body, excerpt, dateline, image alt text, caption and credit,
     source title, publisher, URL and note, the tag, the author's name and bio, the
     section's name and description, and two comments' name and body (one published, one
-    waiting in the moderation queue). The lead image is only a stored name: pages never
-    open the file.
+    waiting in the moderation queue). Every story shares one small lead image, saved in
+    the default storage (point MEDIA_ROOT somewhere temporary).
     """
     newsroom = HostileNewsroom()
     now = timezone.now()
+    picture = BytesIO()
+    Image.new("RGB", (16, 9), "teal").save(picture, "PNG")  # Tiny: renditions stay cheap.
+    lead_image = default_storage.save("lead/hostile.png", ContentFile(picture.getvalue()))
     for n, payload in enumerate(payloads):
         section = make_section(name=f"{n} {payload}"[:80], slug=f"hostile-{n}", description=payload)
         author = make_author(name=payload[:120], slug=f"hostile-author-{n}", bio=payload)
@@ -104,9 +111,9 @@ def seed_hostile_newsroom(payloads=PAYLOADS):
             authors=[author],
             sources=0,
             tags=[tag],
-            lead_image=f"lead/hostile-{n}.png",
-            lead_image_width=800,
-            lead_image_height=450,
+            lead_image=lead_image,
+            lead_image_width=16,
+            lead_image_height=9,
             lead_image_alt=payload[:300],
             lead_image_caption=payload[:500],
             lead_image_credit=payload[:200],

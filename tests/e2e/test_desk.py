@@ -7,6 +7,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from articles.models import Article
+from articles.roles import sync_role_groups
 from tests.e2e.conftest import PASSWORD, log_in
 from tests.factories import make_draft, make_staff
 
@@ -15,6 +16,7 @@ FAILING = re.compile(r"\bdesk-check--fail\b")
 
 
 def test_publish_checklist_follows_the_editors_typing(page, live_server):
+    sync_role_groups()  # Live-server tests flush the database, role groups included.
     editor = make_staff("Editor", password=PASSWORD)
     article = make_draft(status=Article.Status.APPROVED, dek="", headline="Harbour wall holds")
     log_in(page, editor)

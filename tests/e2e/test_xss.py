@@ -21,7 +21,7 @@ TRAP_PRINT = "window.print = () => { window.__xss = 'print'; };"
 
 
 @pytest.fixture
-def hostile_newsroom():
+def hostile_newsroom(media_root):
     return seed_hostile_newsroom()
 
 

@@ -30,6 +30,8 @@ EDITOR_POLICY = {
     "articles.author": ALL,
     "taggit.tag": ALL,
     "articles.editorialevent": {"view"},
+    "articles.correction": {"add", "change", "view"},
+    "articles.previewlink": {"add", "change", "view"},
 }
 COMMENT_MODELS = [
     "comments.comment",
@@ -49,10 +51,15 @@ POLICY = {
     },
     "desk_editor": EDITOR_POLICY,
     "editor": EDITOR_POLICY,
-    "moderator": dict.fromkeys(COMMENT_MODELS, ALL),
+    "moderator": {
+        **dict.fromkeys(COMMENT_MODELS, ALL),
+        "comments.comment": {"view"},
+        "comments.moderationlogentry": {"view"},
+        "comments.commentsettings": {"view", "change"},
+    },
 }
 # What the desk never offers, to anyone: comments change only through moderation
-# decisions, the moderation log and the axes records are written by the system.
+# decisions; the logs, preview links and axes records are written by the system.
 NOT_OFFERED = {
     ("comments.comment", "add"),
     ("comments.comment", "change"),
@@ -60,6 +67,7 @@ NOT_OFFERED = {
     ("comments.moderationlogentry", "add"),
     ("comments.moderationlogentry", "change"),
     ("comments.moderationlogentry", "delete"),
+    ("articles.previewlink", "add"),  # Made by the story's "share" button.
     ("articles.editorialevent", "add"),
     ("articles.editorialevent", "change"),
     ("articles.editorialevent", "delete"),
