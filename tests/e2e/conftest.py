@@ -156,6 +156,9 @@ def reader_pages(reader_site):
         "article": article.get_absolute_url(),
         "comment-reply": reverse("comments:reply", args=[comment.pk]),
         "comment-report": reverse("comments:report", args=[comment.pk]),
+        "search": reverse("articles:search"),
+        "search-results": reverse("articles:search") + "?q=harbour+wall",
+        "search-errors": reverse("articles:search") + "?q=wall&published_from=2026-13-45",
         "not-found": "/no-such-page/",
     }
 

@@ -22,6 +22,9 @@ READER_PAGES = [
     "article",
     "comment-reply",
     "comment-report",
+    "search",
+    "search-results",
+    "search-errors",
     "not-found",
 ]
 
