@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.html import escape
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed, rfc2822_date
 from taggit.models import Tag
 
@@ -118,7 +119,8 @@ class ArticleFeed(Feed):
         return article.headline
 
     def item_description(self, article):
-        return article.excerpt or article.dek
+        # Feed readers show this as HTML (Atom even says type="html"); ours is plain text.
+        return escape(article.excerpt or article.dek)
 
     def item_guid(self, article):
         return f"urn:uuid:{uuid.uuid5(GUID_NAMESPACE, str(article.pk))}"

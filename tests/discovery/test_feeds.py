@@ -38,7 +38,8 @@ def test_site_feed_parses_cleanly_with_hostile_headline_and_every_field(client, 
     assert entry.title == HOSTILE_HEADLINE
     assert entry.link == "http://testserver" + article.get_absolute_url()
     assert entry.id.startswith("urn:uuid:")
-    assert entry.summary == "Prices rise & tempers < fray."
+    # The summary is HTML, so the plain-text excerpt arrives escaped and reads as typed.
+    assert entry.summary == "Prices rise &amp; tempers &lt; fray."
     assert [author["name"] for author in entry.authors] == ["Ada Lovelace", "Grace Hopper"]
     assert {tag.term for tag in entry.tags} == {article.section.name, "food", "Zürich"}
     assert entry.published_parsed is not None and entry.updated_parsed is not None
