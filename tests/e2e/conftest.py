@@ -16,6 +16,7 @@ from playwright.sync_api import sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
 from articles.models import Article
+from articles.roles import sync_role_groups
 from tests.factories import make_article, make_author, make_comment, make_section
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -64,6 +65,15 @@ def live_server():
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture(autouse=True)
+def role_groups(request):
+    """A live-server test runs on a database flushed after every such test, which loses the
+    role groups a migration made: make them again, as the migrations do."""
+    if "live_server" in request.fixturenames:
+        request.getfixturevalue("transactional_db")
+        sync_role_groups()
 
 
 @pytest.fixture(autouse=True)
