@@ -175,6 +175,8 @@ def reader_pages(reader_site):
 
 def axe_violations(page):
     """Run axe-core in the page at WCAG 2.1 AA; one readable line per violated rule."""
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: `make test` installs it with npm ci.")
     # Evaluated through the DevTools protocol, so the Content-Security-Policy that refuses
     # inline scripts does not refuse axe (an injected <script> tag would be).
     page.evaluate(AXE.read_text(encoding="utf-8"))
