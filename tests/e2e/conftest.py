@@ -17,6 +17,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from articles.models import Article
 from articles.roles import sync_role_groups
+from articles.views import LIST_PAGE_SIZE
 from tests.factories import make_article, make_author, make_comment, make_section
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -157,10 +158,12 @@ def reader_pages(reader_site):
     """Every kind of reader page, by name."""
     article = reader_site
     comment = article.comments.get()
+    in_section = Article.objects.published().filter(section=article.section).newest_first()
+    last_on_first_page = in_section[LIST_PAGE_SIZE - 1]
     return {
         "home": reverse("articles:home"),
         "section": article.section.get_absolute_url(),
-        "section-page-2": article.section.get_absolute_url() + "?page=2",
+        "section-older": f"{article.section.get_absolute_url()}?before={last_on_first_page.pk}",
         "tag": reverse("articles:tag", args=["coast"]),
         "author": article.byline_authors[0].get_absolute_url(),
         "article": article.get_absolute_url(),
