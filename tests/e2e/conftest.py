@@ -18,7 +18,13 @@ from pytest_django.live_server_helper import LiveServer
 from articles.models import Article
 from articles.roles import sync_role_groups
 from articles.views import LIST_PAGE_SIZE
-from tests.factories import make_article, make_author, make_comment, make_section
+from tests.factories import (
+    make_article,
+    make_author,
+    make_comment,
+    make_correction,
+    make_section,
+)
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = settings.BASE_DIR / "node_modules" / "axe-core" / "axe.min.js"
@@ -142,6 +148,13 @@ def reader_site(media_root, now):
         first_published_at=now,
     )
     make_comment(article=article, name="Tom Reader", body="The wall was rebuilt in 1953.")
+    make_correction(article, text="An earlier version gave the wall's age as 100 years.")
+    make_article(
+        headline="Sea wall to be demolished",
+        section=desk,
+        status=Article.Status.KILLED,
+        kill_notice="The council had not decided; we withdrew the story.",
+    )
     # Enough older stories in the section for its page to paginate, and a related story.
     for n in range(21):
         make_article(
@@ -172,6 +185,8 @@ def reader_pages(reader_site):
         "search": reverse("articles:search"),
         "search-results": reverse("articles:search") + "?q=harbour+wall",
         "search-errors": reverse("articles:search") + "?q=wall&published_from=2026-13-45",
+        "corrections": reverse("articles:corrections"),
+        "killed": reverse("articles:article", args=["sea-wall-to-be-demolished"]),
         "not-found": "/no-such-page/",
     }
 
