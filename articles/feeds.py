@@ -8,8 +8,8 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.html import escape
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed, rfc2822_date
+from django.utils.html import escape
 from taggit.models import Tag
 
 from articles.models import Article, Author, Section
