@@ -16,7 +16,15 @@ from playwright.sync_api import sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
 from articles.models import Article
-from tests.factories import make_article, make_author, make_comment, make_section
+from articles.roles import sync_role_groups
+from articles.views import LIST_PAGE_SIZE
+from tests.factories import (
+    make_article,
+    make_author,
+    make_comment,
+    make_correction,
+    make_section,
+)
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = settings.BASE_DIR / "node_modules" / "axe-core" / "axe.min.js"
@@ -64,6 +72,15 @@ def live_server():
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture(autouse=True)
+def role_groups(request):
+    """A live-server test runs on a database flushed after every such test, which loses the
+    role groups a migration made: make them again, as the migrations do."""
+    if "live_server" in request.fixturenames:
+        request.getfixturevalue("transactional_db")
+        sync_role_groups()
 
 
 @pytest.fixture(autouse=True)
@@ -131,6 +148,13 @@ def reader_site(media_root, now):
         first_published_at=now,
     )
     make_comment(article=article, name="Tom Reader", body="The wall was rebuilt in 1953.")
+    make_correction(article, text="An earlier version gave the wall's age as 100 years.")
+    make_article(
+        headline="Sea wall to be demolished",
+        section=desk,
+        status=Article.Status.KILLED,
+        kill_notice="The council had not decided; we withdrew the story.",
+    )
     # Enough older stories in the section for its page to paginate, and a related story.
     for n in range(21):
         make_article(
@@ -147,21 +171,30 @@ def reader_pages(reader_site):
     """Every kind of reader page, by name."""
     article = reader_site
     comment = article.comments.get()
+    in_section = Article.objects.published().filter(section=article.section).newest_first()
+    last_on_first_page = in_section[LIST_PAGE_SIZE - 1]
     return {
         "home": reverse("articles:home"),
         "section": article.section.get_absolute_url(),
-        "section-page-2": article.section.get_absolute_url() + "?page=2",
+        "section-older": f"{article.section.get_absolute_url()}?before={last_on_first_page.pk}",
         "tag": reverse("articles:tag", args=["coast"]),
         "author": article.byline_authors[0].get_absolute_url(),
         "article": article.get_absolute_url(),
         "comment-reply": reverse("comments:reply", args=[comment.pk]),
         "comment-report": reverse("comments:report", args=[comment.pk]),
+        "search": reverse("articles:search"),
+        "search-results": reverse("articles:search") + "?q=harbour+wall",
+        "search-errors": reverse("articles:search") + "?q=wall&published_from=2026-13-45",
+        "corrections": reverse("articles:corrections"),
+        "killed": reverse("articles:article", args=["sea-wall-to-be-demolished"]),
         "not-found": "/no-such-page/",
     }
 
 
 def axe_violations(page):
     """Run axe-core in the page at WCAG 2.1 AA; one readable line per violated rule."""
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: `make test` installs it with npm ci.")
     # Evaluated through the DevTools protocol, so the Content-Security-Policy that refuses
     # inline scripts does not refuse axe (an injected <script> tag would be).
     page.evaluate(AXE.read_text(encoding="utf-8"))

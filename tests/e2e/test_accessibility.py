@@ -16,14 +16,22 @@ VNU = settings.BASE_DIR / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.j
 READER_PAGES = [
     "home",
     "section",
-    "section-page-2",
+    "section-older",
     "tag",
     "author",
     "article",
     "comment-reply",
     "comment-report",
+    "search",
+    "search-results",
+    "search-errors",
+    "corrections",
+    "killed",
     "not-found",
 ]
+
+# Pages that answer an error on purpose: a withdrawn story is gone (410), a missing one 404.
+ERROR_PAGES = {"killed": 410, "not-found": 404}
 
 
 def assert_accessible(page, name):
@@ -36,7 +44,8 @@ def assert_accessible(page, name):
 
 @pytest.mark.parametrize("name", READER_PAGES)
 def test_reader_page_has_no_accessibility_violations_on_phone_or_desktop(page, reader_pages, name):
-    page.goto(reader_pages[name])
+    response = page.goto(reader_pages[name])
+    assert response.status == ERROR_PAGES.get(name, 200)
     assert_accessible(page, name)
 
 
@@ -79,6 +88,9 @@ def nu_html_errors(directory):
 @pytest.mark.django_db
 def test_every_reader_page_is_valid_html(client, reader_site, reader_pages, tmp_path, now):
     pages = {name: client.get(url) for name, url in reader_pages.items()}
+    assert {name: response.status_code for name, response in pages.items()} == {
+        name: ERROR_PAGES.get(name, 200) for name in pages
+    }
     pages["comment-form-errors"] = client.post(
         reverse("comments:post", args=[reader_site.pk]),
         {

@@ -15,7 +15,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from articles.models import Article, ModerationMode
-from articles.roles import EDITOR, MODERATOR, REPORTER, sync_role_groups
+from articles.roles import EDITOR, MODERATOR, REPORTER
 from comments.moderation import FORM_MIN_AGE, HELD_MESSAGE
 from tests.e2e.conftest import PASSWORD, log_in
 from tests.factories import make_article, make_author, make_comment, make_section, make_staff
@@ -45,8 +45,7 @@ def person(browser, live_server):
 
 @pytest.fixture
 def staff():
-    """Staff in the newsroom's role groups (a live-server test starts from an empty database)."""
-    sync_role_groups()
+    """Staff in one of the newsroom's role groups, with the password log_in() types."""
     return lambda role, username: make_staff(role, username=username, password=PASSWORD)
 
 
