@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.db import models
 
-from articles.admin_desk import DeskAdminMixin
+from articles.admin_desk import DESK_ACTIONS, DeskAdminMixin
 from articles.images import LeadImageField
 from articles.models import Article, Author, Byline, Section, Source
 
@@ -59,6 +59,7 @@ class ArticleAdmin(DeskAdminMixin, admin.ModelAdmin):
         "article_type",
     ]
     list_select_related = ["section", "assignee"]
+    actions = [*DESK_ACTIONS]
     search_fields = ["headline", "body"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["headline"]}
