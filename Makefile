@@ -40,6 +40,7 @@ node_modules/.installed: package.json package-lock.json
 demo: install .dev-secret-key
 	DEBUG=1 SECRET_KEY="$$(cat .dev-secret-key)" $(PY) manage.py migrate --noinput
 	DEBUG=1 SECRET_KEY="$$(cat .dev-secret-key)" $(PY) manage.py load_demo
+	DEBUG=1 SECRET_KEY="$$(cat .dev-secret-key)" $(PY) manage.py load_demo_comments
 
 run: demo
 	DEBUG=1 SECRET_KEY="$$(cat .dev-secret-key)" $(PY) manage.py runserver $(HOST):$(PORT)

@@ -441,7 +441,7 @@ def save_draft(draft, *, authors):
 
 
 def set_arrival_status(article, *, publish):
-    """Move a freshly saved draft to where the desk expects it: in review, or live at once.
+    """Move a freshly saved draft through the desk's workflow: to review, or on to publication.
 
     The one place that decides the status an imported article arrives in. The importer is
     the system actor of the editorial workflow: its moves are logged like anyone's, and a

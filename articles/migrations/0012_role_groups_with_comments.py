@@ -10,7 +10,7 @@ def sync_role_groups(apps, schema_editor):
 class Migration(migrations.Migration):
     # Run after the comments app's own grants, so that articles/roles.py has the last word.
     dependencies = [
-        ("articles", "0011_role_groups"),
+        ("articles", "0021_renditions"),
         ("comments", "0002_moderator_group_and_settings"),
     ]
 

@@ -70,7 +70,7 @@ def test_running_the_demo_twice_changes_nothing(settings):
     before = snapshot()
     out = load_demo()
     assert snapshot() == before
-    assert out.count("Already loaded: ") == 15 and "Published: " not in out
+    assert out.count("Already loaded: ") == 15 and "Filed" not in out
 
 
 def test_demo_staff_accounts_get_generated_passwords_and_desk_groups(settings, client):

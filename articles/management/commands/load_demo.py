@@ -120,7 +120,7 @@ class Command(BaseCommand):
             Author.objects.get_or_create(slug=slug, defaults={"name": name, "bio": bio})
 
     def import_stories(self):
-        """Publish each demo draft through the real importer, under its bylines."""
+        """File each demo draft through the real importer, under its bylines."""
         now = timezone.now()
         for name, author_slugs, hours_ago in STORIES:
             path = DRAFTS_DIR / name
@@ -199,7 +199,7 @@ class Command(BaseCommand):
 
 
 def draw_lead_image(seed, start, end):
-    """Draw a 16:9 JPEG: a diagonal gradient with soft circles placed by the seed."""
+    """Draw a 16:9 JPEG: a two-colour gradient with soft circles placed by the seed."""
     rng = random.Random(seed)
     width, height = IMAGE_SIZE
     mask = Image.linear_gradient("L").rotate(rng.choice([0, 90, 180, 270])).resize(IMAGE_SIZE)
