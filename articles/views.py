@@ -1,17 +1,23 @@
-from django.db.models import Count, Q, Window
-from django.db.models.functions import RowNumber
+import re
+from datetime import timedelta
+
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import permission_required
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
+from articles import previews
 from articles.feeds import heading_feeds
 from articles.forms import SearchForm
-from articles.models import Article, Author, Section
+from articles.models import Article, Author, Correction, Section, SlugRedirect
 from articles.search import search_articles
 
 LIST_PAGE_SIZE = 20
 RELATED_COUNT = 4
+RELATED_WINDOW = timedelta(days=14)
 
 
 class HomeView(TemplateView):
@@ -34,36 +40,67 @@ class HomeView(TemplateView):
         )
 
     def section_rails(self):
-        """The newest few stories of every section, in one query however many sections exist."""
-        ranked = (
-            Article.objects.published()
-            .filter(section__isnull=False)
+        """The newest few stories of every section, in one query however long the archive.
+
+        Each rail slot is a subquery reading one row from the top of its section's index
+        (index-only on both databases), instead of ranking the whole archive.
+        """
+        newest = (
+            Article.objects.published().filter(section=OuterRef("pk")).newest_first().values("pk")
+        )
+        slots = Section.objects.order_by().annotate(
+            **{f"slot{n}": Subquery(newest[n : n + 1]) for n in range(self.per_section)}
+        )
+        first, *others = [slots.values(f"slot{n}") for n in range(self.per_section)]
+        stories = (
+            Article.objects.filter(pk__in=first.union(*others, all=True))
             .for_listing()
-            .annotate(
-                rank=Window(RowNumber(), partition_by="section", order_by=["-published_at", "-pk"])
-            )
-            .filter(rank__lte=self.per_section)
-            .order_by("section__position", "section__name", "rank")
+            .order_by("section__position", "section__name", "-published_at", "-pk")
         )
         rails = {}
-        for article in ranked:
+        for article in stories:
             rails.setdefault(article.section, []).append(article)
         return rails.items()
 
 
 class ArticleListView(ListView):
-    """A paginated list of published stories under some heading (section, tag, author)."""
+    """Published stories under some heading (section, tag, author), newest first.
+
+    Pages are keyset pages: "Older stories" names the last story shown (`?before=<id>`) and
+    the next page starts right after it on the index, so page 500 costs what page 1 costs.
+    There is no total count: counting a ten-year archive on every page view is what makes
+    archives slow.
+    """
 
     template_name = "articles/article_list.html"
-    paginate_by = LIST_PAGE_SIZE
+    page_size = LIST_PAGE_SIZE
     context_object_name = "articles"
 
     def get_queryset(self):
-        return self.filter_articles(Article.objects.published()).for_listing().newest_first()
+        articles = self.filter_articles(Article.objects.published()).for_listing()
+        if "before" in self.request.GET:
+            articles = articles.older_than(**self.last_seen(self.request.GET["before"]))
+        return articles.newest_first()[: self.page_size + 1]
+
+    def last_seen(self, before):
+        """The story the reader saw last, from the `before` of an "Older stories" link."""
+        if not re.fullmatch(r"\d{1,18}", before):
+            raise Http404("No such page.")
+        return get_object_or_404(
+            Article.objects.filter(published_at__isnull=False).values("published_at", "pk"),
+            pk=before,
+        )
 
     def get_context_data(self, **kwargs):
-        feeds = heading_feeds(self.feed_scope, self.kwargs["slug"], kwargs["heading"])
-        return super().get_context_data(heading_feeds=feeds, **kwargs)
+        stories = list(self.object_list)
+        page = stories[: self.page_size]
+        return super().get_context_data(
+            object_list=page,
+            older_than=page[-1].pk if len(stories) > self.page_size else None,
+            is_older_page="before" in self.request.GET,
+            heading_feeds=heading_feeds(self.feed_scope, self.kwargs["slug"], kwargs["heading"]),
+            **kwargs,
+        )
 
 
 class SectionView(ArticleListView):
@@ -88,7 +125,7 @@ class TagView(ArticleListView):
 
     def filter_articles(self, articles):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
-        return articles.filter(tags=self.tag)
+        return articles.tagged(self.tag)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(heading=self.tag.name, kind="Tag", tag=self.tag, **kwargs)
@@ -126,23 +163,42 @@ class ArticleView(DetailView):
             # A killed story's URL says it is gone for good, and why, instead of "not found".
             killed = Article.objects.filter(slug=kwargs["slug"], status=Article.Status.KILLED)
             article = killed.only("headline", "kill_notice").first()
-            if article is None:
+            if article is not None:
+                return render(
+                    request, "articles/article_killed.html", {"article": article}, status=410
+                )
+            # A published article's former address answers with a permanent redirect.
+            moved = (
+                SlugRedirect.objects.filter(
+                    old_slug=self.kwargs["slug"], article__in=Article.objects.published()
+                )
+                .select_related("article")
+                .first()
+            )
+            if moved is None:
                 raise
-            return render(request, "articles/article_killed.html", {"article": article}, status=410)
+            return redirect(moved.article, permanent=True)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(related=self.related_articles(), **kwargs)
 
     def related_articles(self):
-        """Published stories sharing the most tags, then the same section, newest first."""
+        """Published stories sharing the most tags, then the same section, newest first.
+
+        Only stories from around the same time are weighed: ranking a ten-year archive by
+        shared tags on every page view would cost more than the rest of the page.
+        """
         article = self.object
         tag_ids = [tag.pk for tag in article.tags.all()]
+        around = (article.published_at - RELATED_WINDOW, article.published_at + RELATED_WINDOW)
         return (
             Article.objects.published()
+            .filter(published_at__range=around)
             .exclude(pk=article.pk)
             .filter(Q(tags__in=tag_ids) | Q(section_id=article.section_id))
             .annotate(shared_tags=Count("tags", filter=Q(tags__in=tag_ids), distinct=True))
             .select_related("section")
+            .only("headline", "slug", "published_at", "section__name", "section__slug")
             .order_by("-shared_tags", "-published_at", "-pk")[:RELATED_COUNT]
         )
 
@@ -175,3 +231,37 @@ class SearchView(ListView):
             criteria=criteria.urlencode(),
             **kwargs,
         )
+
+
+class CorrectionListView(ListView):
+    """Every correction, clarification, update and editor's note on the site, newest first."""
+
+    template_name = "articles/corrections.html"
+    paginate_by = LIST_PAGE_SIZE
+    context_object_name = "corrections"
+
+    def get_queryset(self):
+        return (
+            Correction.objects.on_public_articles()
+            .select_related("article")
+            .only("kind", "text", "published_at", "article__headline", "article__slug")
+            .newest_first()
+        )
+
+
+@staff_member_required
+@permission_required("articles.view_article", raise_exception=True)
+def preview(request, pk):
+    """Any article, in any state, as readers would see it at its address."""
+    return previews.render_preview(request, previews.article_for_preview(pk))
+
+
+def shared_preview(request, token):
+    """A draft shared by an editor's link, for as long as the link lasts."""
+    link = previews.link_for_token(token)
+    if not link.is_usable:
+        return previews.render_withdrawn(request, link)
+    previews.log_access(link, request)
+    return previews.render_preview(
+        request, previews.article_for_preview(link.article_id), link=link
+    )

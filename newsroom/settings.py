@@ -52,6 +52,7 @@ MIDDLEWARE = [
     "newsroom.middleware.PermissionsPolicyMiddleware",
     "newsroom.middleware.RefuseMalformedRequestsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "articles.caching.ReaderPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -111,6 +112,10 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Anonymous readers get whole pages from the cache (articles/caching.py). Every reader-visible
+# write and every scheduled publication ends a page's life sooner; this only bounds it.
+READER_CACHE_SECONDS = env.int("READER_CACHE_SECONDS", default=3600)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -219,3 +224,6 @@ AXES_CLIENT_IP_CALLABLE = "newsroom.login_guard.client_address"
 
 # Comments: at most N comments per window (seconds), per email and per network (/24, /48).
 COMMENT_RATE_LIMITS = [(10, 1), (60 * 60, 20)]
+
+# Shared preview links for drafts expire after this many hours (editors can revoke sooner).
+PREVIEW_LINK_HOURS = env.int("PREVIEW_LINK_HOURS", default=48)
