@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db import models
 
 from articles import previews
-from articles.admin_desk import DeskAdminMixin
+from articles.admin_desk import DESK_ACTIONS, DeskAdminMixin
 from articles.admin_history import ArticleHistoryAdminMixin
 from articles.images import LeadImageField
 from articles.models import (
@@ -70,6 +70,7 @@ class ArticleAdmin(DeskAdminMixin, ArticleHistoryAdminMixin, admin.ModelAdmin):
         "article_type",
     ]
     list_select_related = ["section", "assignee"]
+    actions = [*DESK_ACTIONS]
     search_fields = ["headline", "body"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["headline"]}

@@ -28,6 +28,8 @@ State = ArticleStatus
 Action = EditorialAction
 RECENTLY_PUBLISHED = timedelta(hours=48)
 
+DESK_ACTIONS = ["submit_selected", "approve_selected", "publish_selected", "unpublish_selected"]
+
 # What each workflow button says; "Publish now" and "Schedule for …" are never confused.
 BUTTON_LABELS = {
     Action.SUBMIT: "Submit for review",
@@ -51,7 +53,7 @@ class TransitionForm(forms.Form):
 
 
 class DeskAdminMixin:
-    actions = ["submit_selected", "approve_selected", "publish_selected", "unpublish_selected"]
+    """List `DESK_ACTIONS` in the admin's `actions` to offer the bulk moves."""
 
     @property
     def media(self):

@@ -2,13 +2,14 @@
 the schedule button names its time, and the server agrees with the checklist."""
 
 import re
+from datetime import timedelta
 
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from articles.models import Article
-from articles.roles import sync_role_groups
-from tests.e2e.conftest import PASSWORD, log_in
+from tests.e2e.conftest import PASSWORD, axe_violations, log_in
 from tests.factories import make_draft, make_staff
 
 PASSING = re.compile(r"\bdesk-check--pass\b")
@@ -16,7 +17,6 @@ FAILING = re.compile(r"\bdesk-check--fail\b")
 
 
 def test_publish_checklist_follows_the_editors_typing(page, live_server):
-    sync_role_groups()  # Live-server tests flush the database, role groups included.
     editor = make_staff("Editor", password=PASSWORD)
     article = make_draft(status=Article.Status.APPROVED, dek="", headline="Harbour wall holds")
     log_in(page, editor)
@@ -50,3 +50,16 @@ def test_publish_checklist_follows_the_editors_typing(page, live_server):
     assert article.status == Article.Status.APPROVED
     assert article.dek == "Engineers had warned it might give way."
     assert not article.bylines.exists()
+
+
+def test_desk_and_calendar_pages_have_no_accessibility_violations(page, live_server):
+    editor = make_staff("Editor", password=PASSWORD)
+    soon = timezone.now() + timedelta(hours=2)
+    make_draft(status=Article.Status.IN_REVIEW, due_at=soon, assignee=editor)
+    make_draft(status=Article.Status.SCHEDULED, published_at=soon)
+    make_draft(status=Article.Status.SCHEDULED, published_at=timezone.now() - timedelta(hours=1))
+    log_in(page, editor)
+    for name in ["desk", "calendar"]:
+        page.goto(reverse(f"admin:articles_article_{name}"))
+        expect(page.locator("#content-main")).to_contain_text("Scheduled")
+        assert axe_violations(page) == [], name

@@ -71,6 +71,7 @@ NOT_OFFERED = {
     ("articles.editorialevent", "add"),
     ("articles.editorialevent", "change"),
     ("articles.editorialevent", "delete"),
+    ("articles.previewlink", "add"),  # Made from the article's change form.
     ("comments.commentsettings", "add"),
     ("comments.commentsettings", "delete"),
     ("axes.accessattempt", "add"),
