@@ -9,6 +9,7 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed, rfc2822_date
+from django.utils.html import escape
 from taggit.models import Tag
 
 from articles.models import Article, Author, Section
@@ -118,7 +119,8 @@ class ArticleFeed(Feed):
         return article.headline
 
     def item_description(self, article):
-        return article.excerpt or article.dek
+        # Feeds carry the summary as HTML; the excerpt is plain text, so "<" is text too.
+        return escape(article.excerpt or article.dek)
 
     def item_guid(self, article):
         return f"urn:uuid:{uuid.uuid5(GUID_NAMESPACE, str(article.pk))}"
