@@ -45,6 +45,8 @@ ROLE_PERMISSIONS = {
         # From the revisions work; skipped until those models exist.
         *_crud("articles.correction", ["add", "change", "view"]),
         *_crud("articles.previewlink", ["add", "change", "view"]),
+        # Editors watch how moderation goes, but do not moderate.
+        "comments.view_moderation_overview",
     ],
     # Moderators get every permission of the comments app and nothing of articles.
     MODERATOR: [],

@@ -1,1 +1,464 @@
-# Reader comments arrive with the comments issue; the article page shows the empty state.
+"""Reader comments, their reports, the moderation log, bans, word lists and the desk's settings.
+
+The rules that move a comment between statuses live in comments/moderation.py; these models
+only store what it decided and answer questions about many rows at once.
+"""
+
+import ipaddress
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article, ModerationMode
+
+
+class CommentStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    PUBLISHED = "published", "Published"
+    REJECTED = "rejected", "Rejected"
+    SPAM = "spam", "Spam"
+    REMOVED = "removed", "Removed at the author's request"
+
+
+class Rule(models.TextChoices):
+    """The pipeline phase (or person) whose decision put the comment where it is."""
+
+    DUPLICATE = "duplicate", "Duplicate of the author's previous comment"
+    BANNED_TERM = "banned_term", "Banned term"
+    SUSPECT_TERM = "suspect_term", "Suspect term"
+    LINKS = "links", "Too many links"
+    NEWCOMER_LINK = "newcomer_link", "Link from a newcomer"
+    PRE_MODERATION = "pre_moderation", "Pre-moderation"
+    NEWCOMER = "newcomer", "Newcomer"
+    PASSED = "passed", "Passed every check"
+    STAFF = "staff", "Staff comment"
+    REPORTS = "reports", "Reported by readers"
+
+
+class DecisionReason(models.TextChoices):
+    """Why a moderator rejected a comment (Coral's reason codes)."""
+
+    SPAM = "spam", "Spam"
+    ABUSE = "abuse", "Abuse"
+    OFF_TOPIC = "off_topic", "Off-topic"
+    BANNED_TERM = "banned_term", "Banned term"
+    OTHER = "other", "Other"
+
+
+class CommentQuerySet(models.QuerySet):
+    def published(self):
+        """Comments readers see."""
+        return self.filter(status=CommentStatus.PUBLISHED)
+
+    def in_moderation(self):
+        """Comments waiting for a moderator: the Pending queue."""
+        return self.filter(status=CommentStatus.PENDING)
+
+    def reported(self):
+        """Comments with reports no moderator has reviewed yet: the Reported queue."""
+        return self.filter(
+            open_report_count__gt=0,
+            status__in=[CommentStatus.PENDING, CommentStatus.PUBLISHED],
+        )
+
+    def refused(self):
+        """The Rejected queue: rejected, spam and removed comments."""
+        return self.filter(
+            status__in=[CommentStatus.REJECTED, CommentStatus.SPAM, CommentStatus.REMOVED]
+        )
+
+    def queue_counts(self):
+        """Live counts of every moderation tab, in one query."""
+        return self.aggregate(
+            pending=Count("pk", filter=Q(status=CommentStatus.PENDING)),
+            reported=Count(
+                "pk",
+                filter=Q(
+                    open_report_count__gt=0,
+                    status__in=[CommentStatus.PENDING, CommentStatus.PUBLISHED],
+                ),
+            ),
+            published=Count("pk", filter=Q(status=CommentStatus.PUBLISHED)),
+            rejected=Count(
+                "pk",
+                filter=Q(
+                    status__in=[CommentStatus.REJECTED, CommentStatus.SPAM, CommentStatus.REMOVED]
+                ),
+            ),
+        )
+
+    def with_author_history(self):
+        """Annotate each comment with its author's approved and rejected counts (by email)."""
+
+        def count_for(statuses):
+            return Coalesce(
+                Subquery(
+                    Comment.objects.filter(email=OuterRef("email"), status__in=statuses)
+                    .order_by()
+                    .values("email")
+                    .annotate(n=Count("pk"))
+                    .values("n")
+                ),
+                0,
+            )
+
+        return self.annotate(
+            author_approved_count=count_for([CommentStatus.PUBLISHED]),
+            author_rejected_count=count_for([CommentStatus.REJECTED, CommentStatus.SPAM]),
+        )
+
+
+class Comment(models.Model):
+    Status = CommentStatus
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="comments")
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="replies",
+        help_text="The top-level comment this replies to; replies have no replies.",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="comments",
+        help_text="The staff account that wrote it, if any.",
+    )
+    is_by_staff = models.BooleanField(default=False)
+    name = models.CharField("display name", max_length=80)
+    email = models.EmailField(help_text="Never shown to readers.")
+    body = models.TextField()
+    ip_network = models.CharField(
+        max_length=49, blank=True, help_text="The poster's /24 (IPv4) or /48 (IPv6) network."
+    )
+    status = models.CharField(
+        max_length=10, choices=CommentStatus.choices, default=CommentStatus.PENDING
+    )
+    posted_at = models.DateTimeField(default=timezone.now)
+
+    # What the pipeline decided and why; kept after a moderator decides.
+    rule = models.CharField(max_length=16, choices=Rule.choices)
+    reason = models.CharField(max_length=300, blank=True)
+    matched_terms = models.JSONField(
+        default=list, blank=True, help_text="The words in the body that matched a word list."
+    )
+
+    # The latest decision. `revision` grows with every decision, so that a moderator acting
+    # on a stale card is told someone else decided first instead of overwriting them.
+    revision = models.PositiveIntegerField(default=0)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    first_decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decision_reason = models.CharField(max_length=12, choices=DecisionReason.choices, blank=True)
+    open_report_count = models.PositiveIntegerField(
+        default=0, help_text="Reports since a moderator last decided."
+    )
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["posted_at", "pk"]
+        permissions = [
+            ("moderate_comment", "Can moderate comments"),
+            ("view_moderation_overview", "Can see the moderation overview"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=CommentStatus.values), name="comment_status_valid"
+            ),
+            models.CheckConstraint(condition=Q(rule__in=Rule.values), name="comment_rule_valid"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["article", "posted_at"],
+                condition=Q(status="published"),
+                name="comment_published_thread",
+            ),
+            models.Index(
+                fields=["posted_at"], condition=Q(status="pending"), name="comment_pending_queue"
+            ),
+            models.Index(
+                fields=["posted_at"],
+                condition=Q(open_report_count__gt=0),
+                name="comment_reported_queue",
+            ),
+            models.Index(fields=["email", "status"], name="comment_author_history"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} on {self.article}: {self.body[:40]}"
+
+    def get_absolute_url(self):
+        return f"{self.article.get_absolute_url()}#comment-{self.pk}"
+
+
+class ReportReason(models.TextChoices):
+    SPAM = "spam", "Spam"
+    ABUSE = "abuse", "Abuse"
+    OFF_TOPIC = "off_topic", "Off-topic"
+    OTHER = "other", "Other"
+
+
+class Report(models.Model):
+    """A reader's flag on a comment. One per reader per comment."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
+    reader_key = models.CharField(
+        max_length=80, help_text="The reporting reader: their account or their session."
+    )
+    reason = models.CharField(max_length=10, choices=ReportReason.choices)
+    note = models.CharField(max_length=500, blank=True)
+    reported_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["reported_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["comment", "reader_key"], name="report_once_per_reader"
+            ),
+            models.CheckConstraint(
+                condition=Q(reason__in=ReportReason.values), name="report_reason_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_reason_display()} report on comment {self.comment_id}"
+
+    def get_absolute_url(self):
+        return reverse("comments:queue") + "?tab=reported"
+
+
+class LogAction(models.TextChoices):
+    POSTED = "posted", "Posted (pipeline decision)"
+    REFUSED = "refused", "Refused (banned author)"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+    SPAM = "spam", "Marked spam"
+    REMOVED = "removed", "Removed at the author's request"
+    HELD = "held", "Held after reports"
+    BANNED = "banned", "Author banned"
+    ERASED = "erased", "Erased (legal request)"
+
+
+class ModerationLogEntry(models.Model):
+    """One decision, by a person or by the pipeline. Written once, never changed."""
+
+    comment = models.ForeignKey(
+        Comment, null=True, blank=True, on_delete=models.SET_NULL, related_name="log_entries"
+    )
+    article = models.ForeignKey(
+        Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Empty: the system (the pipeline or the report threshold).",
+    )
+    action = models.CharField(max_length=10, choices=LogAction.choices)
+    from_status = models.CharField(max_length=10, choices=CommentStatus.choices, blank=True)
+    to_status = models.CharField(max_length=10, choices=CommentStatus.choices, blank=True)
+    rule = models.CharField(max_length=16, choices=Rule.choices, blank=True)
+    reason = models.CharField(max_length=300, blank=True)
+    logged_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-logged_at", "-pk"]
+        verbose_name_plural = "moderation log entries"
+        indexes = [models.Index(fields=["action", "-logged_at"], name="log_action_time")]
+
+    def __str__(self):
+        action = self.get_action_display().lower()
+        return f"{self.actor_name}: {action} at {self.logged_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("The moderation log is append-only.")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("comments:log") + f"?action={self.action}"
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("The moderation log is append-only.")
+
+    @property
+    def actor_name(self):
+        if self.actor is None:
+            return "system"
+        return self.actor.get_full_name() or self.actor.get_username()
+
+
+class BanQuerySet(models.QuerySet):
+    def active(self, at=None):
+        at = at or timezone.now()
+        return self.filter(Q(expires_at__isnull=True) | Q(expires_at__gt=at))
+
+
+class Ban(models.Model):
+    expires_at = models.DateTimeField(null=True, blank=True, help_text="Empty: never expires.")
+    note = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = BanQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.normalise()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        meta = self._meta
+        return reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[self.pk])
+
+    def clean(self):
+        self.normalise()  # Before the uniqueness check, so "A@X.org" finds "a@x.org".
+
+
+class BannedEmail(Ban):
+    email = models.EmailField(unique=True)
+
+    def __str__(self):
+        return self.email
+
+    def normalise(self):
+        self.email = self.email.strip().lower()
+
+
+class BannedDomain(Ban):
+    domain = models.CharField(
+        max_length=253, unique=True, help_text="example.com also bans mail.example.com."
+    )
+
+    def __str__(self):
+        return self.domain
+
+    def normalise(self):
+        self.domain = self.domain.strip().lower().lstrip("@")
+
+
+def validate_network(value):
+    try:
+        ipaddress.ip_network(value, strict=False)
+    except ValueError as error:
+        raise ValidationError(f"Enter a network such as 203.0.113.0/24: {error}") from error
+
+
+class BannedNetwork(Ban):
+    network = models.CharField(
+        max_length=49, unique=True, validators=[validate_network], help_text="e.g. 203.0.113.0/24"
+    )
+
+    def __str__(self):
+        return self.network
+
+    def normalise(self):
+        try:
+            self.network = str(ipaddress.ip_network(self.network.strip(), strict=False))
+        except ValueError:
+            pass  # validate_network names the problem to the moderator.
+
+
+class WordListTerm(models.Model):
+    class Kind(models.TextChoices):
+        BANNED = "banned", "Banned: the comment is rejected"
+        SUSPECT = "suspect", "Suspect: the comment is held for review"
+
+    term = models.CharField(
+        max_length=100,
+        unique=True,
+        help_text="A word or phrase, matched as whole words; end with * to match word starts.",
+    )
+    kind = models.CharField(max_length=7, choices=Kind.choices)
+    note = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["term"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["banned", "suspect"]), name="wordlist_kind_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.term} ({self.kind})"
+
+    def get_absolute_url(self):
+        return reverse("admin:comments_wordlistterm_change", args=[self.pk])
+
+
+class CommentSettings(models.Model):
+    """The desk's settings for comments: one row, edited in admin."""
+
+    report_threshold = models.PositiveSmallIntegerField(
+        default=3, help_text="Reports that hold a published comment for review."
+    )
+    auto_close_days = models.PositiveSmallIntegerField(
+        default=14, help_text="Threads close this many days after publication; 0 never closes."
+    )
+    default_moderation_mode = models.CharField(
+        max_length=4, choices=ModerationMode.choices, default=ModerationMode.POST
+    )
+    threads_per_page = models.PositiveSmallIntegerField(default=50)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "comment settings"
+        constraints = [
+            models.CheckConstraint(condition=Q(pk=1), name="comment_settings_single_row"),
+            models.CheckConstraint(
+                condition=Q(threads_per_page__gt=0), name="threads_per_page_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return "Comment settings"
+
+    def get_absolute_url(self):
+        return reverse("admin:comments_commentsettings_change", args=[self.pk])
+
+    @classmethod
+    def load(cls):
+        return cls.objects.get_or_create(pk=1)[0]
+
+    def closes_at(self, article):
+        if not self.auto_close_days or article.published_at is None:
+            return None
+        return article.published_at + timedelta(days=self.auto_close_days)
+
+    def is_thread_open(self, article, at=None):
+        """Comments are open per article, else per section, and never past auto-close."""
+        if article.is_commenting_open is not None:
+            is_open = article.is_commenting_open
+        else:
+            is_open = article.section is None or article.section.is_commenting_open
+        closes_at = self.closes_at(article)
+        return is_open and (closes_at is None or (at or timezone.now()) < closes_at)
+
+    def moderation_mode_for(self, article):
+        """The article's mode, else its section's, else the site default."""
+        section_mode = article.section.moderation_mode if article.section else ""
+        return article.moderation_mode or section_mode or self.default_moderation_mode

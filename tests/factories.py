@@ -75,3 +75,20 @@ def make_staff(role=None, *, byline=False, **overrides):
     if byline:
         make_author(name=f"Byline of {user.username}", user=user)
     return user
+
+
+def make_comment(*, article=None, **overrides):
+    """A published reader comment, stored as the pipeline would have let it through."""
+    from comments.models import Comment
+
+    n = next(_serial)
+    fields = {
+        "name": f"Reader {n}",
+        "email": f"reader{n}@example.org",
+        "body": f"Comment number {n}.",
+        "ip_network": "198.51.100.0/24",
+        "status": Comment.Status.PUBLISHED,
+        "rule": "passed",
+    }
+    fields.update(overrides)
+    return Comment.objects.create(article=article or make_article(), **fields)

@@ -1,0 +1,197 @@
+"""The moderators' desk: the queue, one endpoint for every decision, the log and the overview.
+
+Every decision goes through comments/moderation.py, as the admin's do.
+"""
+
+from datetime import timedelta
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from comments import moderation
+from comments.models import Comment, DecisionReason, LogAction, ModerationLogEntry
+from comments.overview import moderation_overview
+
+QUEUE_PAGE_SIZE = 25
+LOG_PAGE_SIZE = 50
+TABS = [
+    ("pending", "Pending", "in_moderation"),
+    ("reported", "Reported", "reported"),
+    ("published", "Published", "published"),
+    ("rejected", "Rejected", "refused"),
+]
+BAN_DURATIONS = [("", "for good"), ("1", "for a day"), ("7", "for a week"), ("30", "for 30 days")]
+BULK_ACTIONS = [("approve", "Approve"), ("spam", "Mark spam")] + [
+    (f"reject:{code}", f"Reject: {label}") for code, label in DecisionReason.choices
+]
+
+
+def staff_permission_required(permission):
+    """Send strangers to log in; refuse logged-in people without the permission."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+            if not request.user.has_perm(permission):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+moderator_required = staff_permission_required("comments.moderate_comment")
+
+
+@moderator_required
+def queue(request):
+    """One tab of the moderation queue, oldest first unless asked otherwise."""
+    tab = request.GET.get("tab", "pending")
+    if tab not in {key for key, _, _ in TABS}:
+        tab = "pending"
+    sort = "newest" if request.GET.get("sort") == "newest" else "oldest"
+    counts = Comment.objects.queue_counts()
+    method = next(method for key, _, method in TABS if key == tab)
+    order = ["posted_at", "pk"] if sort == "oldest" else ["-posted_at", "-pk"]
+    comments = (
+        getattr(Comment.objects, method)()
+        .with_author_history()
+        .select_related("article", "parent", "decided_by")
+        .prefetch_related("reports")
+        .order_by(*order)
+    )
+    page = Paginator(comments, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "comments/queue.html",
+        {
+            "desk_page": "queue",
+            "tabs": [(key, label, counts[key]) for key, label, _ in TABS],
+            "tab": tab,
+            "sort": sort,
+            "page": page,
+            "reject_reasons": [c for c in DecisionReason.choices if c[0] != DecisionReason.SPAM],
+            "ban_durations": BAN_DURATIONS,
+            "bulk_actions": BULK_ACTIONS,
+        },
+    )
+
+
+@moderator_required
+@require_POST
+def decide(request):
+    """Apply a card's button or a bulk action, then go back to the same queue page."""
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        back = reverse("comments:queue")
+    if "card" in request.POST:
+        *verb, pk, revision = request.POST["card"].split(":")
+        selected = [f"{pk}:{revision}"]
+    else:
+        verb = request.POST.get("bulk", "").split(":")
+        selected = request.POST.getlist("selected")
+    selections = _selections(selected)
+    if not selections:
+        messages.error(request, "Select at least one comment.")
+        return redirect(back)
+    action, reason = verb[0], (verb[1] if len(verb) > 1 else "")
+    if action == "ban":
+        _ban(request, selections)
+    elif action in moderation.ACTIONS:
+        try:
+            decided, refusals = moderation.decide_many(
+                selections=selections, by=request.user, action=action, reason=reason
+            )
+        except ValueError as error:
+            messages.error(request, str(error))
+            return redirect(back)
+        if decided:
+            label = moderation.ACTIONS[action][1].label.lower()
+            messages.success(request, f"{len(decided)} comment(s) {label}.")
+        for refusal in refusals:
+            messages.warning(request, refusal)
+    else:
+        messages.error(request, "Choose what to do with the selected comments.")
+    return redirect(back)
+
+
+def _selections(values):
+    """(comment, revision the moderator saw) for every "pk:revision" value."""
+    pairs = []
+    for value in values:
+        pk, _, revision = value.partition(":")
+        if pk.isdigit() and revision.isdigit():
+            pairs.append((int(pk), int(revision)))
+    comments = Comment.objects.in_bulk([pk for pk, _ in pairs])
+    return [(comments[pk], revision) for pk, revision in pairs if pk in comments]
+
+
+def _ban(request, selections):
+    for comment, _ in selections:
+        days = request.POST.get(f"ban_days-{comment.pk}", "")
+        rejected = moderation.ban_author(
+            comment=comment,
+            by=request.user,
+            include_network=bool(request.POST.get(f"ban_network-{comment.pk}")),
+            expires_at=timezone.now() + timedelta(days=int(days)) if days.isdigit() else None,
+            reject_pending=bool(request.POST.get(f"ban_reject-{comment.pk}")),
+        )
+        messages.success(
+            request,
+            f"{comment.name} is banned; {rejected} of their pending comments rejected.",
+        )
+
+
+@moderator_required
+def log(request):
+    """Every decision, newest first, filterable by moderator, article and action."""
+    entries = ModerationLogEntry.objects.select_related("actor", "article", "comment")
+    filters = {}
+    moderator = request.GET.get("moderator", "")
+    if moderator == "system":
+        entries, filters["moderator"] = entries.filter(actor=None), moderator
+    elif moderator.isdigit():
+        entries, filters["moderator"] = entries.filter(actor_id=moderator), moderator
+    article = request.GET.get("article", "")
+    if article.isdigit():
+        entries, filters["article"] = entries.filter(article_id=article), article
+    action = request.GET.get("action", "")
+    if action in LogAction.values:
+        entries, filters["action"] = entries.filter(action=action), action
+    page = Paginator(entries, LOG_PAGE_SIZE).get_page(request.GET.get("page"))
+    moderators = get_user_model().objects.filter(
+        pk__in=ModerationLogEntry.objects.filter(actor__isnull=False).values("actor")
+    )
+    return render(
+        request,
+        "comments/log.html",
+        {
+            "desk_page": "log",
+            "page": page,
+            "filters": filters,
+            "moderators": moderators,
+            "actions": LogAction.choices,
+        },
+    )
+
+
+@staff_permission_required("comments.view_moderation_overview")
+def overview(request):
+    """How moderation goes: the queue now and over 30 days, waiting times, rules and reasons."""
+    return render(
+        request,
+        "comments/overview.html",
+        {"desk_page": "overview", "overview": moderation_overview()},
+    )

@@ -1,0 +1,94 @@
+import re
+
+from django import template
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
+
+from comments.forms import comment_form
+from comments.models import Comment, CommentSettings
+from comments.moderation import URL_RE
+
+register = template.Library()
+
+TRAILING_PUNCTUATION = ".,;:!?'\""
+
+
+@register.inclusion_tag("comments/_block.html", takes_context=True)
+def comment_block(context, article):
+    """The comment area under an article: count, threads page by page, and the form.
+
+    Four queries however many comments and replies: settings, counts, threads, replies.
+    """
+    request = context["request"]
+    desk = CommentSettings.load()
+    published = Comment.objects.published().filter(article=article)
+    counts = published.aggregate(total=Count("pk"), threads=Count("pk", filter=Q(parent=None)))
+    threads = (
+        published.filter(parent=None)
+        .order_by("posted_at", "pk")
+        .prefetch_related(
+            Prefetch("replies", queryset=Comment.objects.published().order_by("posted_at", "pk"))
+        )
+    )
+    paginator = Paginator(threads, desk.threads_per_page)
+    paginator.count = counts["threads"]  # Already counted above: no second COUNT query.
+    page = paginator.get_page(request.GET.get("comments_page"))
+    return {
+        "article": article,
+        "comment_count": counts["total"],
+        "page": page,
+        "threads": list(page.object_list),
+        "is_open": desk.is_thread_open(article),
+        "form": comment_form(article, user=request.user),
+        "request": request,
+    }
+
+
+@register.filter
+def comment_body(text):
+    """A reader's plain text as HTML: paragraphs, line breaks, and bare URLs as links."""
+    return _paragraphs(text, _linkify)
+
+
+@register.filter
+def highlighted(text, words):
+    """A comment's text for moderators, with the words that matched a word list marked."""
+    if not words:
+        return _paragraphs(text, escape)
+    pattern = re.compile("|".join(re.escape(word) for word in sorted(words, key=len, reverse=True)))
+
+    def mark(line):
+        parts, last = [], 0
+        for match in pattern.finditer(line):
+            parts += [escape(line[last : match.start()]), format_html("<mark>{}</mark>", match[0])]
+            last = match.end()
+        return "".join([*parts, escape(line[last:])])
+
+    return _paragraphs(text, mark)
+
+
+def _paragraphs(text, render_line):
+    paragraphs = [p for p in re.split(r"\n\s*\n", text) if p.strip()]
+    return mark_safe(
+        "".join(
+            "<p>" + "<br>".join(render_line(line) for line in paragraph.split("\n")) + "</p>"
+            for paragraph in paragraphs
+        )
+    )
+
+
+def _linkify(line):
+    """Escape a line and link its http(s) URLs; the link text is always the URL itself."""
+    parts, last = [], 0
+    for match in URL_RE.finditer(line):
+        url = match[0].rstrip(TRAILING_PUNCTUATION)
+        if url.endswith(")") and url.count("(") < url.count(")"):
+            url = url[:-1]
+        parts += [
+            escape(line[last : match.start()]),
+            format_html('<a href="{}" rel="nofollow ugc noopener">{}</a>', url, url),
+        ]
+        last = match.start() + len(url)
+    return "".join([*parts, escape(line[last:])])

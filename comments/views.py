@@ -1,0 +1,118 @@
+"""Reader-side comment views: post, reply and report. The desk's views are in desk.py."""
+
+from django.contrib import messages
+from django.middleware.csrf import CsrfViewMiddleware
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from articles.models import Article
+from comments import moderation
+from comments.forms import ReportForm, comment_form
+from comments.models import Comment
+
+
+@csrf_exempt  # The pipeline's first phase checks CSRF itself, so that a failure keeps the text.
+@require_POST
+def post_comment(request, article_id):
+    """Run the reader's comment through the pipeline and tell them exactly what happened."""
+    article = get_object_or_404(
+        Article.objects.published().select_related("section"), pk=article_id
+    )
+    parent = _parent(article, request.POST.get("parent", ""))
+    outcome = moderation.submit(
+        moderation.Submission(
+            article=article,
+            parent=parent,
+            name=request.POST.get("name", ""),
+            email=request.POST.get("email", ""),
+            body=request.POST.get("body", ""),
+            token=request.POST.get("token", ""),
+            honeypot=request.POST.get("website", ""),
+            ip=request.META.get("REMOTE_ADDR", ""),
+            user=request.user,
+            is_csrf_ok=_is_csrf_ok(request),
+        )
+    )
+    if outcome.is_accepted:
+        messages.success(request, outcome.message)
+        anchor = "comments" if outcome.is_held else f"comment-{outcome.comment.pk}"
+        return redirect(f"{article.get_absolute_url()}#{anchor}")
+    response = render(
+        request,
+        "comments/comment_form_page.html",
+        {
+            "refusal": outcome.message,
+            "form": comment_form(
+                article,
+                user=request.user,
+                data=request.POST,
+                parent=parent,
+                errors=outcome.errors,
+            ),
+        },
+        status=outcome.http_status,
+    )
+    if outcome.http_status == 429:
+        response["Retry-After"] = "10"
+    return response
+
+
+def reply(request, comment_id):
+    """The reply form under a published top-level comment (no JavaScript needed)."""
+    parent = get_object_or_404(
+        Comment.objects.published().select_related("article__section"),
+        pk=comment_id,
+        parent=None,
+        article__in=Article.objects.published(),
+    )
+    return render(
+        request,
+        "comments/comment_form_page.html",
+        {"form": comment_form(parent.article, user=request.user, parent=parent)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def report(request, comment_id):
+    """Let a reader report a published comment, once."""
+    comment = get_object_or_404(
+        Comment.objects.published().select_related("article"),
+        pk=comment_id,
+        article__in=Article.objects.published(),
+    )
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            moderation.report(
+                comment=comment,
+                reader_key=_reader_key(request),
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+            )
+            messages.success(request, "Thank you: the moderators will look at this comment.")
+        except moderation.AlreadyReported as refusal:
+            messages.info(request, str(refusal))
+        return redirect(comment.get_absolute_url())
+    status = 400 if form.is_bound else 200
+    context = {"comment": comment, "form": form}
+    return render(request, "comments/report.html", context, status=status)
+
+
+def _parent(article, parent_id):
+    if not parent_id.isdigit():
+        return None
+    return Comment.objects.filter(pk=parent_id, article=article).first()
+
+
+def _is_csrf_ok(request):
+    return CsrfViewMiddleware(lambda request: None).process_view(request, None, (), {}) is None
+
+
+def _reader_key(request):
+    """Who is reporting: their account, else their session (created if they have none)."""
+    if request.user.is_authenticated:
+        return f"user:{request.user.pk}"
+    if not request.session.session_key:
+        request.session.save()
+    return f"session:{request.session.session_key}"

@@ -1,0 +1,102 @@
+"""Many readers posting at once, and two moderators deciding at once, on a real database."""
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from comments import moderation
+from comments.models import Comment, LogAction, ModerationLogEntry
+from tests.comments.conftest import comment_data
+from tests.factories import make_article, make_comment
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+POSTERS = 24
+
+
+def in_threads(work, n):
+    """Run work(i) in n threads released at the same moment; each closes its connection."""
+    barrier = threading.Barrier(n)
+
+    def run(i):
+        try:
+            barrier.wait()
+            return work(i)
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=n) as pool:
+        return list(pool.map(run, range(n)))
+
+
+def test_many_concurrent_comments_on_one_article_are_all_stored():
+    article = make_article()
+    top = make_comment(article=article)
+    forms = [
+        comment_data(
+            article,
+            email=f"crowd{i}@example.org",
+            body=f"Crowd comment {i}",
+            parent=top.pk if i % 2 else "",
+        )
+        for i in range(POSTERS)
+    ]
+
+    def post(i):
+        response = Client().post(
+            f"/comments/article/{article.pk}/", forms[i], REMOTE_ADDR=f"10.9.{i}.1"
+        )
+        return response.status_code
+
+    assert in_threads(post, POSTERS) == [302] * POSTERS
+    stored = Comment.objects.filter(article=article, body__startswith="Crowd comment")
+    assert stored.count() == POSTERS
+    assert stored.filter(parent=top).count() == POSTERS // 2
+    assert ModerationLogEntry.objects.filter(action=LogAction.POSTED).count() == POSTERS
+
+
+def test_concurrent_posts_from_one_email_let_exactly_one_through():
+    article = make_article()
+    forms = [comment_data(article, email="eager@example.org", body=f"Eager {i}") for i in range(8)]
+
+    def post(i):
+        response = Client().post(
+            f"/comments/article/{article.pk}/", forms[i], REMOTE_ADDR=f"10.8.{i}.1"
+        )
+        return response.status_code
+
+    assert sorted(in_threads(post, 8)) == [302] + [429] * 7
+    assert Comment.objects.filter(email="eager@example.org").count() == 1
+
+
+def test_two_moderators_deciding_at_once_one_wins_the_other_is_told(django_user_model):
+    comment = make_comment(status="pending")
+    people = [
+        django_user_model.objects.create_user(f"mod{i}", first_name=f"Mod{i}") for i in range(2)
+    ]
+    actions = ["approve", "spam"]
+
+    def decide(i):
+        try:
+            moderation.decide(
+                comment=Comment.objects.get(pk=comment.pk),
+                by=people[i],
+                action=actions[i],
+                revision=0,
+            )
+            return "decided"
+        except moderation.AlreadyDecided as refusal:
+            return str(refusal)
+
+    results = in_threads(decide, 2)
+    assert results.count("decided") == 1
+    winner = results.index("decided")
+    (refusal,) = [r for r in results if r != "decided"]
+    assert f"already decided by Mod{winner}" in refusal
+    comment.refresh_from_db()
+    assert comment.status == ["published", "spam"][winner]
+    assert comment.decided_by == people[winner]
+    assert ModerationLogEntry.objects.count() == 1
