@@ -1,8 +1,5 @@
 import django.contrib.postgres.search
-import django.db.models.deletion
-from django.db import migrations, models
-
-import articles.models
+from django.db import migrations
 
 # headline A, dek B, body C; the trigger fires on every write, bulk ones included.
 POSTGRES_SEARCH_SQL = [
@@ -60,31 +57,4 @@ class Migration(migrations.Migration):
             field=django.contrib.postgres.search.SearchVectorField(editable=False, null=True),
         ),
         migrations.RunPython(create_postgres_search, drop_postgres_search),
-        # SQLite's FTS5 table, made after migrate by articles/apps.py; Django only reads it.
-        migrations.CreateModel(
-            name="ArticleSearchEntry",
-            fields=[
-                (
-                    "article",
-                    models.OneToOneField(
-                        db_column="rowid",
-                        db_constraint=False,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        primary_key=True,
-                        related_name="search_entry",
-                        serialize=False,
-                        to="articles.article",
-                    ),
-                ),
-                (
-                    "document",
-                    articles.models.FullTextMatchField(db_column="articles_article_fts"),
-                ),
-                ("rank", models.FloatField()),
-            ],
-            options={
-                "db_table": "articles_article_fts",
-                "managed": False,
-            },
-        ),
     ]
