@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from articles.models import Article, Byline, Section, Source
+from articles.workflow import publish_checklist
 
 pytestmark = pytest.mark.django_db
 
@@ -44,16 +45,24 @@ def test_demo_fills_every_section_with_published_illustrated_stories(client):
     for section in Section.objects.filter(slug__in=DEMO_SECTIONS):
         assert section.description
         assert Article.objects.published().filter(section=section).count() >= 2
-    articles = Article.objects.published()
-    assert articles.count() == Article.objects.count() >= 15
-    for article in articles:
+    assert Article.objects.published().count() >= 14
+    for article in Article.objects.all():
         assert article.bylines.exists(), article
         assert article.lead_image and article.lead_image_alt and article.lead_image_credit
-    karpathy = Article.objects.get(headline__startswith="Karpathy Joins Anthropic")
-    page = client.get(karpathy.get_absolute_url()).content.decode()
-    assert karpathy.lead_image.url in page and karpathy.lead_image_alt in page
+    buses = Article.objects.get(headline__startswith="Northbridge Approves Year-Long Pilot")
+    page = client.get(buses.get_absolute_url()).content.decode()
+    assert buses.lead_image.url in page and buses.lead_image_alt in page
     home = client.get("/").content.decode()
-    assert "Karpathy Joins Anthropic" in home  # The newest story leads.
+    assert "Northbridge Approves Year-Long Pilot" in home
+    assert "Survey Finds Reef Corals" in home
+
+
+def test_demo_leaves_the_sample_without_sources_in_review_for_the_desk():
+    load_demo()
+    karpathy = Article.objects.get(headline__startswith="Karpathy Joins Anthropic")
+    assert karpathy.status == Article.Status.IN_REVIEW
+    missing = [check.label for check in publish_checklist(karpathy) if not check.passed]
+    assert missing == ["a source with a URL"]
 
 
 def test_running_the_demo_twice_changes_nothing(settings):
@@ -62,7 +71,7 @@ def test_running_the_demo_twice_changes_nothing(settings):
     before = snapshot()
     out = load_demo()
     assert snapshot() == before
-    assert out.count("Already loaded: ") == 15 and "Published: " not in out
+    assert out.count("Already loaded: ") == 15 and "Filed" not in out
 
 
 def test_demo_staff_accounts_get_generated_passwords_and_desk_groups(settings, client):

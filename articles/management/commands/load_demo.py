@@ -58,9 +58,11 @@ AUTHORS = {
     "clara-whitfield": ("Clara Whitfield", "Culture writer and theatre critic."),
 }
 
-# Draft file, its bylines, and how many hours ago it was published (the lead story first).
+# Draft file, its bylines, and how many hours ago it was published (the lead story first);
+# None: left in review. The real pipeline sample names no sources, so the desk's publish
+# checks hold it back, and the demo desk shows an editor a story waiting for its sources.
 STORIES = [
-    ("karpathy-joins-anthropic.txt", ["maya-okafor"], 1),
+    ("karpathy-joins-anthropic.txt", ["maya-okafor"], None),
     ("northbridge-night-buses.txt", ["priya-raman"], 3),
     ("coral-reef-heat-survey.json", ["tomas-lindqvist"], 5),
     ("bakery-four-day-week.txt", ["daniel-achterberg"], 8),
@@ -118,7 +120,7 @@ class Command(BaseCommand):
             Author.objects.get_or_create(slug=slug, defaults={"name": name, "bio": bio})
 
     def import_stories(self):
-        """Publish each demo draft through the real importer, under its bylines."""
+        """File each demo draft through the real importer, under its bylines."""
         now = timezone.now()
         for name, author_slugs, hours_ago in STORIES:
             path = DRAFTS_DIR / name
@@ -127,19 +129,20 @@ class Command(BaseCommand):
             call_command(
                 "import_articles",
                 str(path),
-                publish=True,
+                publish=hours_ago is not None,
                 bylines=author_slugs,
                 verbosity=0,
                 stdout=self.stdout,
                 stderr=self.stderr,
             )
             article = Article.objects.select_related("section").get(fingerprint=fingerprint)
-            if is_new:
+            if is_new and hours_ago is not None:
                 self.backdate(article, now - timedelta(hours=hours_ago))
             if not article.lead_image:
                 self.add_lead_image(article)
             if self.verbosity >= 1:
-                verb = "Published" if is_new else "Already loaded"
+                state = article.get_status_display().lower()
+                verb = f"Filed ({state})" if is_new else "Already loaded"
                 self.stdout.write(f"{verb}: {article.headline}")
 
     def backdate(self, article, published_at):
@@ -194,7 +197,7 @@ class Command(BaseCommand):
 
 
 def draw_lead_image(seed, start, end):
-    """Draw a 16:9 JPEG: a diagonal gradient with soft circles placed by the seed."""
+    """Draw a 16:9 JPEG: a two-colour gradient with soft circles placed by the seed."""
     rng = random.Random(seed)
     width, height = IMAGE_SIZE
     mask = Image.linear_gradient("L").rotate(rng.choice([0, 90, 180, 270])).resize(IMAGE_SIZE)
