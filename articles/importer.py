@@ -443,16 +443,21 @@ def save_draft(draft, *, authors):
 def set_arrival_status(article, *, publish):
     """Move a freshly saved draft through the desk's workflow: to review, or on to publication.
 
-    The one place that decides the status an imported article arrives in. The importer
-    acts as the system (`by=None`), so publishing still has to pass the publish checks.
+    The one place that decides the status an imported article arrives in. The importer is
+    the system actor of the editorial workflow: its moves are logged like anyone's, and a
+    draft it publishes must pass the same publish checks.
     """
+    workflow.submit(article=article, by=None, note="Filed by the pipeline importer.")
+    if not publish:
+        return
     try:
-        workflow.submit(article=article, by=None, note="Filed by the pipeline importer.")
-        if publish:
-            workflow.approve(article=article, by=None)
-            workflow.publish(article=article, by=None)
-    except workflow.TransitionRefused as refusal:
-        raise DraftError(f"is refused by the desk: {refusal}") from refusal
+        workflow.approve(article=article, by=None)
+        workflow.publish(article=article, by=None)
+    except workflow.TransitionRefused as refused:
+        missing = ", ".join(refused.problems) or str(refused)
+        raise DraftError(
+            f"cannot be published without {missing}; import it for review instead"
+        ) from refused
 
 
 def validate(instance, *, exclude=(), label=""):

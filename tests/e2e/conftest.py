@@ -9,13 +9,14 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.urls import reverse
 from PIL import Image
 from playwright.sync_api import sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
 from articles.models import Article
-from tests.factories import make_article, make_author, make_section
+from tests.factories import make_article, make_author, make_comment, make_section
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = settings.BASE_DIR / "node_modules" / "axe-core" / "axe.min.js"
@@ -63,6 +64,14 @@ def live_server():
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """Comment rate limits count in the cache, and every browser posts from 127.0.0.1."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
@@ -121,6 +130,7 @@ def reader_site(media_root, now):
         published_at=now,
         first_published_at=now,
     )
+    make_comment(article=article, name="Tom Reader", body="The wall was rebuilt in 1953.")
     # Enough older stories in the section for its page to paginate, and a related story.
     for n in range(21):
         make_article(
@@ -136,6 +146,7 @@ def reader_site(media_root, now):
 def reader_pages(reader_site):
     """Every kind of reader page, by name."""
     article = reader_site
+    comment = article.comments.get()
     return {
         "home": reverse("articles:home"),
         "section": article.section.get_absolute_url(),
@@ -143,6 +154,8 @@ def reader_pages(reader_site):
         "tag": reverse("articles:tag", args=["coast"]),
         "author": article.byline_authors[0].get_absolute_url(),
         "article": article.get_absolute_url(),
+        "comment-reply": reverse("comments:reply", args=[comment.pk]),
+        "comment-report": reverse("comments:report", args=[comment.pk]),
         "not-found": "/no-such-page/",
     }
 

@@ -58,9 +58,9 @@ AUTHORS = {
     "clara-whitfield": ("Clara Whitfield", "Culture writer and theatre critic."),
 }
 
-# Draft file, its bylines, and how many hours ago it was published (the lead story first);
-# None: left in review. The real pipeline sample names no sources, so the desk's publish
-# checks hold it back, and the demo desk shows an editor a story waiting for its sources.
+# Draft file, its bylines, and how many hours ago it was published (the lead story first).
+# None: left in review. The pipeline sent the Karpathy story without its sources, so the
+# publish checks keep it on the desk until an editor adds them.
 STORIES = [
     ("karpathy-joins-anthropic.txt", ["maya-okafor"], None),
     ("northbridge-night-buses.txt", ["priya-raman"], 3),
@@ -126,23 +126,25 @@ class Command(BaseCommand):
             path = DRAFTS_DIR / name
             fingerprint = parse_draft_file(path).fingerprint
             is_new = not Article.objects.filter(fingerprint=fingerprint).exists()
+            publish = hours_ago is not None
             call_command(
                 "import_articles",
                 str(path),
-                publish=hours_ago is not None,
+                publish=publish,
                 bylines=author_slugs,
                 verbosity=0,
                 stdout=self.stdout,
                 stderr=self.stderr,
             )
             article = Article.objects.select_related("section").get(fingerprint=fingerprint)
-            if is_new and hours_ago is not None:
+            if is_new and publish:
                 self.backdate(article, now - timedelta(hours=hours_ago))
             if not article.lead_image:
                 self.add_lead_image(article)
             if self.verbosity >= 1:
-                state = article.get_status_display().lower()
-                verb = f"Filed ({state})" if is_new else "Already loaded"
+                verb = (
+                    ("Published" if publish else "Filed for review") if is_new else "Already loaded"
+                )
                 self.stdout.write(f"{verb}: {article.headline}")
 
     def backdate(self, article, published_at):
