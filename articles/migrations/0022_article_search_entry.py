@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0021_renditions'),
+        ('articles', '0030_reader_list_indexes'),
     ]
 
     operations = [
