@@ -5,7 +5,7 @@ from itertools import count
 
 from django.utils import timezone
 
-from articles.models import Article, Author, Byline, Section, Source
+from articles.models import Article, Author, Byline, Correction, Section, Source
 
 _serial = count(1)
 
@@ -97,3 +97,9 @@ def make_comment(*, article=None, **overrides):
     }
     fields.update(overrides)
     return Comment.objects.create(article=article or make_article(), **fields)
+
+
+def make_correction(article, **overrides):
+    fields = {"kind": Correction.Kind.CORRECTION, "text": "An earlier version misspelt a name."}
+    fields.update(overrides)
+    return Correction.objects.create(article=article, **fields)
