@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0030_reader_list_indexes'),
+        ('articles', '0003_role_permissions_for_corrections_and_previews'),
     ]
 
     operations = [
