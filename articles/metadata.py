@@ -1,5 +1,5 @@
 """What a page tells machines about itself: canonical URL, Open Graph and Twitter cards,
-and schema.org JSON-LD (NewsArticle, BreadcrumbList).
+and schema.org JSON-LD (NewsArticle with its corrections, BreadcrumbList).
 
 Everything here reads objects the page has already loaded; it runs no query of its own.
 """
@@ -182,6 +182,18 @@ def for_article(request, article):
         news_article["articleSection"] = article.section.name
     if images:
         news_article["image"] = [url for url, _width, _height in images]
+    corrections = article.corrections.all()  # prefetched by for_reading()
+    if corrections:
+        news_article["correction"] = [
+            {
+                "@type": "CorrectionComment",
+                "name": correction.get_kind_display(),
+                "text": correction.text,
+                "datePublished": iso(correction.published_at),
+                "url": request.build_absolute_uri(correction.get_absolute_url()),
+            }
+            for correction in corrections
+        ]
     trail = [(settings.NEWSROOM_NAME, reverse("articles:home"))]
     if article.section:
         trail.append((article.section.name, article.section.get_absolute_url()))

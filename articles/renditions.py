@@ -59,7 +59,8 @@ def encode(image, file_format):
     if file_format == Rendition.Format.JPEG:
         image.save(buffer, "JPEG", quality=QUALITY[file_format], optimize=True, progressive=True)
     else:
-        image.save(buffer, PIL_FORMATS[file_format], quality=QUALITY[file_format], method=4)
+        # method=2: a third of the encoding time of the default 4 for a few % more bytes.
+        image.save(buffer, PIL_FORMATS[file_format], quality=QUALITY[file_format], method=2)
     return buffer.getvalue()
 
 
@@ -74,10 +75,11 @@ def make_renditions(article):
         picture = ImageOps.exif_transpose(original).convert("RGB")
     for crop, ratio in CROPS.items():
         box = crop_box(*picture.size, ratio, article.focal_x, article.focal_y)
-        cropped = picture.crop(box)
-        for width in widths_for(cropped.width):
+        # Widest first, each made from the one before: far cheaper than from the full crop.
+        resized = picture.crop(box)
+        for width in sorted(widths_for(resized.width), reverse=True):
             height = round(width / ratio)
-            resized = cropped.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
+            resized = resized.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
             for file_format in Rendition.Format.values:
                 rendition = Rendition(
                     article=article,

@@ -48,6 +48,8 @@ SQLITE_FTS_SQL = [
         INSERT INTO {FTS_TABLE}(rowid, headline, dek, body)
         VALUES (new.id, new.headline, new.dek, new.body);
     END""",
+    # The rank column weighs headline, dek and body like PostgreSQL's A, B and C.
+    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES ('rank', 'bm25({FTS_WEIGHTS})')",
     f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')",
 ]
 
@@ -121,18 +123,15 @@ def fts5_search(articles, words):
     match = fts5_query(words)
     if not match:
         return articles.none()
-    matching = f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s AND rowid = articles_article.id"
+    # The candidates go in a subquery so that SQLite starts from the full-text match;
+    # joined directly, it may probe the FTS table once per published story instead.
     return (
-        articles.filter(
-            pk__in=RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [match])
-        )
+        Article.objects.filter(pk__in=articles.values("pk"), search_entry__document__match=match)
         .annotate(
-            # bm25 is lower for better matches; negated so that rank reads like PostgreSQL's.
-            rank=RawSQL(f"(SELECT -bm25({FTS_TABLE}, {FTS_WEIGHTS}) {matching})", [match]),
-            snippet=RawSQL(
-                f"(SELECT snippet({FTS_TABLE}, 2, %s, %s, '…', 24) {matching})",
-                [MARK_START, MARK_STOP, match],
-            ),
+            # FTS5's rank is lower for better matches; negated to read like PostgreSQL's.
+            rank=-F("search_entry__rank"),
+            # snippet() needs the FTS table by name: the join to it is the query's only one.
+            snippet=RawSQL(f"snippet({FTS_TABLE}, 2, %s, %s, '…', 24)", [MARK_START, MARK_STOP]),
         )
         .order_by("-rank", "-published_at", "-pk")
     )

@@ -5,8 +5,9 @@ import pytest
 from django.urls import reverse
 from lxml import html
 
+from articles.models import Correction
 from tests.discovery.conftest import jpeg
-from tests.factories import make_article, make_author, make_section
+from tests.factories import make_article, make_author, make_correction, make_section
 
 pytestmark = pytest.mark.django_db
 
@@ -145,3 +146,25 @@ def test_metadata_adds_no_query_to_the_article_page(client, django_assert_num_qu
     # The article page's pinned eleven (tests/articles/test_site.py), metadata included
     with django_assert_num_queries(11):
         client.get(article.get_absolute_url())
+
+
+def test_news_article_carries_the_corrections_in_order(client):
+    article = make_article(headline="Council budget")
+    first = make_correction(article, text="An earlier version gave the wrong total.")
+    make_correction(
+        article, kind=Correction.Kind.CLARIFICATION, text="The vote was </script> on Tuesday."
+    )
+    news = json_ld(page(client, article.get_absolute_url()))[0]
+    assert [(c["@type"], c["name"]) for c in news["correction"]] == [
+        ("CorrectionComment", "Correction"),
+        ("CorrectionComment", "Clarification"),
+    ]
+    assert news["correction"][0]["text"] == "An earlier version gave the wrong total."
+    assert news["correction"][1]["text"] == "The vote was </script> on Tuesday."
+    assert news["correction"][0]["url"].endswith(f"#correction-{first.pk}")
+    assert datetime.fromisoformat(news["correction"][0]["datePublished"]).tzinfo is not None
+
+
+def test_an_uncorrected_article_has_no_correction_field(client):
+    news = json_ld(page(client, make_article().get_absolute_url()))[0]
+    assert "correction" not in news
