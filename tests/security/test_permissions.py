@@ -30,6 +30,8 @@ EDITOR_POLICY = {
     "articles.author": ALL,
     "taggit.tag": ALL,
     "articles.editorialevent": {"view"},
+    "articles.correction": {"add", "change", "view"},
+    "articles.previewlink": {"add", "change", "view"},
 }
 COMMENT_MODELS = [
     "comments.comment",
@@ -63,6 +65,7 @@ NOT_OFFERED = {
     ("articles.editorialevent", "add"),
     ("articles.editorialevent", "change"),
     ("articles.editorialevent", "delete"),
+    ("articles.previewlink", "add"),  # Made from the story's change form, not a blank one.
     ("comments.commentsettings", "add"),
     ("comments.commentsettings", "delete"),
     ("axes.accessattempt", "add"),
