@@ -10,7 +10,7 @@ TEST_ENV := SECRET_KEY=test-only-not-secret
 DEPLOY_ENV := DEBUG=off HTTPS=on ALLOWED_HOSTS=news.example.org \
 	SECRET_KEY=deploy-check-only-7f3a9c1e5b2d8f4a6c0e9b7d5f3a1c8e6b4d2f0a9c7e5b3d
 
-.PHONY: run test test-sqlite test-postgres lint install install-dev demo
+.PHONY: run test test-sqlite test-postgres lint install install-dev demo bench-tools
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -54,3 +54,7 @@ lint: install-dev
 	$(VENV)/bin/ruff format --check .
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
 	$(DEPLOY_ENV) $(PY) manage.py check --deploy --fail-level WARNING
+
+# The benchmark's load generator (bench/run.py --http) comes from Debian.
+bench-tools: install
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)

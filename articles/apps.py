@@ -7,6 +7,8 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Articles"
 
     def ready(self):
+        # Cache invalidation listens to every reader-visible write (articles/caching.py).
+        from articles import caching  # noqa: F401
         from articles.models import Article, Rendition
         from articles.renditions import article_saved, rendition_deleted
 

@@ -1,7 +1,9 @@
+import re
+from datetime import timedelta
+
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import permission_required
-from django.db.models import Count, Q, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.generic import DetailView, ListView, TemplateView
@@ -15,6 +17,7 @@ from articles.search import search_articles
 
 LIST_PAGE_SIZE = 20
 RELATED_COUNT = 4
+RELATED_WINDOW = timedelta(days=14)
 
 
 class HomeView(TemplateView):
@@ -37,36 +40,67 @@ class HomeView(TemplateView):
         )
 
     def section_rails(self):
-        """The newest few stories of every section, in one query however many sections exist."""
-        ranked = (
-            Article.objects.published()
-            .filter(section__isnull=False)
+        """The newest few stories of every section, in one query however long the archive.
+
+        Each rail slot is a subquery reading one row from the top of its section's index
+        (index-only on both databases), instead of ranking the whole archive.
+        """
+        newest = (
+            Article.objects.published().filter(section=OuterRef("pk")).newest_first().values("pk")
+        )
+        slots = Section.objects.order_by().annotate(
+            **{f"slot{n}": Subquery(newest[n : n + 1]) for n in range(self.per_section)}
+        )
+        first, *others = [slots.values(f"slot{n}") for n in range(self.per_section)]
+        stories = (
+            Article.objects.filter(pk__in=first.union(*others, all=True))
             .for_listing()
-            .annotate(
-                rank=Window(RowNumber(), partition_by="section", order_by=["-published_at", "-pk"])
-            )
-            .filter(rank__lte=self.per_section)
-            .order_by("section__position", "section__name", "rank")
+            .order_by("section__position", "section__name", "-published_at", "-pk")
         )
         rails = {}
-        for article in ranked:
+        for article in stories:
             rails.setdefault(article.section, []).append(article)
         return rails.items()
 
 
 class ArticleListView(ListView):
-    """A paginated list of published stories under some heading (section, tag, author)."""
+    """Published stories under some heading (section, tag, author), newest first.
+
+    Pages are keyset pages: "Older stories" names the last story shown (`?before=<id>`) and
+    the next page starts right after it on the index, so page 500 costs what page 1 costs.
+    There is no total count: counting a ten-year archive on every page view is what makes
+    archives slow.
+    """
 
     template_name = "articles/article_list.html"
-    paginate_by = LIST_PAGE_SIZE
+    page_size = LIST_PAGE_SIZE
     context_object_name = "articles"
 
     def get_queryset(self):
-        return self.filter_articles(Article.objects.published()).for_listing().newest_first()
+        articles = self.filter_articles(Article.objects.published()).for_listing()
+        if "before" in self.request.GET:
+            articles = articles.older_than(**self.last_seen(self.request.GET["before"]))
+        return articles.newest_first()[: self.page_size + 1]
+
+    def last_seen(self, before):
+        """The story the reader saw last, from the `before` of an "Older stories" link."""
+        if not re.fullmatch(r"\d{1,18}", before):
+            raise Http404("No such page.")
+        return get_object_or_404(
+            Article.objects.filter(published_at__isnull=False).values("published_at", "pk"),
+            pk=before,
+        )
 
     def get_context_data(self, **kwargs):
-        feeds = heading_feeds(self.feed_scope, self.kwargs["slug"], kwargs["heading"])
-        return super().get_context_data(heading_feeds=feeds, **kwargs)
+        stories = list(self.object_list)
+        page = stories[: self.page_size]
+        return super().get_context_data(
+            object_list=page,
+            older_than=page[-1].pk if len(stories) > self.page_size else None,
+            is_older_page="before" in self.request.GET,
+            heading_feeds=heading_feeds(self.feed_scope, self.kwargs["slug"], kwargs["heading"]),
+            **kwargs,
+        )
 
 
 class SectionView(ArticleListView):
@@ -91,7 +125,7 @@ class TagView(ArticleListView):
 
     def filter_articles(self, articles):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
-        return articles.filter(tags=self.tag)
+        return articles.tagged(self.tag)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(heading=self.tag.name, kind="Tag", tag=self.tag, **kwargs)
@@ -149,15 +183,22 @@ class ArticleView(DetailView):
         return super().get_context_data(related=self.related_articles(), **kwargs)
 
     def related_articles(self):
-        """Published stories sharing the most tags, then the same section, newest first."""
+        """Published stories sharing the most tags, then the same section, newest first.
+
+        Only stories from around the same time are weighed: ranking a ten-year archive by
+        shared tags on every page view would cost more than the rest of the page.
+        """
         article = self.object
         tag_ids = [tag.pk for tag in article.tags.all()]
+        around = (article.published_at - RELATED_WINDOW, article.published_at + RELATED_WINDOW)
         return (
             Article.objects.published()
+            .filter(published_at__range=around)
             .exclude(pk=article.pk)
             .filter(Q(tags__in=tag_ids) | Q(section_id=article.section_id))
             .annotate(shared_tags=Count("tags", filter=Q(tags__in=tag_ids), distinct=True))
             .select_related("section")
+            .only("headline", "slug", "published_at", "section__name", "section__slug")
             .order_by("-shared_tags", "-published_at", "-pk")[:RELATED_COUNT]
         )
 

@@ -1,9 +1,12 @@
+import re
 from datetime import timedelta
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
+from taggit.models import Tag, TaggedItem
 
-from articles.models import Article, Author, Byline, Source
+from articles.models import COMMON_TAG_STORIES, Article, Author, Byline, Source
 from tests.factories import make_article, make_author, make_draft, make_section
 
 pytestmark = pytest.mark.django_db
@@ -113,20 +116,42 @@ def test_body_markdown_is_rendered_and_sanitised(client):
     assert "javascript:" not in html
 
 
-@pytest.mark.parametrize("page", ["0", "abc", "999", "-1", "1.5", "9" * 40])
-def test_bad_page_numbers_give_404(client, page):
+@pytest.mark.parametrize("before", ["", "abc", "-1", "1.5", "9" * 40, "999999"])
+def test_bad_older_stories_links_give_404(client, before):
     section = make_section()
     make_article(section=section)
-    response = client.get(section.get_absolute_url(), {"page": page})
+    response = client.get(section.get_absolute_url(), {"before": before})
     assert response.status_code == 404
 
 
-def test_list_pages_paginate(client):
+def test_list_pages_go_back_in_time_by_older_stories_links(client, now):
     section = make_section()
-    for _ in range(21):
-        make_article(section=section)
-    assert client.get(section.get_absolute_url(), {"page": 2}).status_code == 200
-    assert 'rel="next"' in client.get(section.get_absolute_url()).content.decode()
+    stories = [
+        make_article(
+            section=section, headline=f"Story {n:02d}", published_at=now - timedelta(hours=n)
+        )
+        for n in range(1, 46)
+    ]
+    seen, url = [], section.get_absolute_url()
+    while url:
+        html = client.get(url).content.decode()
+        seen += [story.headline for story in stories if f">{story.headline}</a>" in html]
+        older = re.search(r'rel="next" href="\?before=(\d+)"', html)
+        url = older and f"{section.get_absolute_url()}?before={older.group(1)}"
+    assert seen == [story.headline for story in stories]
+    assert "Latest stories" in html
+
+
+def test_stories_published_at_the_same_moment_all_get_listed_once(client, now):
+    section = make_section()
+    moment = now - timedelta(hours=1)
+    for _ in range(25):
+        make_article(section=section, published_at=moment)
+    first = client.get(section.get_absolute_url()).content.decode()
+    before = re.search(r"\?before=(\d+)", first).group(1)
+    second = client.get(section.get_absolute_url(), {"before": before}).content.decode()
+    assert first.count('class="teaser"') == 20
+    assert second.count('class="teaser"') == 5
 
 
 def test_unknown_section_tag_author_and_article_give_404(client):
@@ -177,8 +202,9 @@ def test_home_query_count_is_fixed(client, django_assert_num_queries):
         assert client.get(reverse("articles:home")).status_code == 200
 
 
-@pytest.mark.parametrize("kind", ["section", "tag", "author"])
-def test_list_page_query_count_is_fixed(client, django_assert_num_queries, kind):
+@pytest.mark.parametrize(("kind", "queries"), [("section", 4), ("tag", 5), ("author", 4)])
+@pytest.mark.parametrize("before", [False, True])
+def test_list_page_query_count_is_fixed(client, django_assert_num_queries, kind, queries, before):
     section, author = make_section(), make_author()
     first = make_article(section=section, authors=[author], tags=["t"])
     url = {
@@ -186,13 +212,17 @@ def test_list_page_query_count_is_fixed(client, django_assert_num_queries, kind)
         "tag": reverse("articles:tag", args=["t"]),
         "author": author.get_absolute_url(),
     }[kind]
-    # 1 the section/tag/author, 2 count, 3 page of articles + sections, 4 bylines, 5 nav sections
-    with django_assert_num_queries(5):
+    if before:
+        url += f"?before={make_article(section=section, authors=[author], tags=['t']).pk}"
+        queries += 1  # the last story seen
+    # 1 the section/tag/author, (tag: 2 is it a common tag), 3 page of articles + sections,
+    # 4 bylines, 5 nav sections
+    with django_assert_num_queries(queries):
         client.get(url)
     _enrich(first, 3)
     for _ in range(5):
         _enrich(make_article(section=section, authors=[author, make_author()], tags=["t"]), 2)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(queries):
         assert client.get(url).status_code == 200
 
 
@@ -203,3 +233,28 @@ def test_author_page_lists_only_their_published_work(client):
     html = client.get(author.get_absolute_url()).content.decode()
     assert mine.headline in html and "Someone else" not in html
     assert "Covers the council." in html
+
+
+def test_common_tag_page_lists_its_newest_stories(client, now):
+    """A tag on more than COMMON_TAG_STORIES stories is read from the newest stories down."""
+    tagged = [
+        make_article(
+            headline=f"Tagged {n}", tags=["weather"], published_at=now - timedelta(hours=n)
+        )
+        for n in range(1, 4)
+    ]
+    make_article(headline="Untagged and newest", published_at=now - timedelta(minutes=1))
+    tag = Tag.objects.get(slug="weather")
+    # Taggings of long-deleted stories make the tag common without building a thousand stories.
+    TaggedItem.objects.bulk_create(
+        TaggedItem(tag=tag, content_type=ContentType.objects.get_for_model(Article), object_id=n)
+        for n in range(10**6, 10**6 + COMMON_TAG_STORIES)
+    )
+    html = client.get(reverse("articles:tag", args=["weather"])).content.decode()
+    assert [story.headline for story in tagged if story.headline in html] == [
+        "Tagged 1",
+        "Tagged 2",
+        "Tagged 3",
+    ]
+    assert html.index("Tagged 1") < html.index("Tagged 2") < html.index("Tagged 3")
+    assert "Untagged and newest" not in html

@@ -57,12 +57,14 @@ def test_garbage_in_every_query_parameter_never_fails(client, public_urls):
     assert failures == []
 
 
-def test_out_of_range_page_is_not_found_and_a_valid_page_is_served(client, public_urls):
+def test_bad_older_page_marker_is_not_found_and_a_valid_one_is_served(client, public_urls):
     section_page = public_urls[1]
-    assert client.get(section_page, {"page": "1"}).status_code == 200
-    assert client.get(section_page, {"page": "last"}).status_code == 200
-    assert client.get(section_page, {"page": "abc"}).status_code == 404
-    assert client.get(section_page, {"page": "99999"}).status_code == 404
+    newest = client.get(section_page).context["articles"][0]
+    assert client.get(section_page, {"before": newest.pk}).status_code == 200
+    assert client.get(section_page, {"page": "abc"}).status_code == 200  # Lists have no numbers.
+    assert client.get(section_page, {"before": "abc"}).status_code == 404
+    assert client.get(section_page, {"before": "99999999"}).status_code == 404
+    assert client.get(section_page, {"before": "9" * 40}).status_code == 404
 
 
 @pytest.mark.parametrize("method", ["put", "delete", "patch", "trace"])

@@ -1,0 +1,223 @@
+"""Reader pages from the cache, never stale: the one place that decides what is cached and when
+it stops being true.
+
+Anonymous readers get whole pages from Django's cache (LocMem, or Redis when REDIS_URL is
+set), with an ETag and Last-Modified for 304 answers. Every cached page is filed under the
+site's *content version*. Any write to a model readers can see starts a new version (the
+receivers at the bottom), so the next request renders afresh; the old entries are never read
+again and age out. Time changes what readers see too: a scheduled article appears at its
+publication time and an article leaves at its unpublish time with no write at all, so no
+entry outlives the next such moment (`next_visibility_change`).
+
+Visitors with a session or a pending message (staff, anyone logged in) always get a fresh
+page marked private. A response that sets a cookie is never stored, so no page carries
+another visitor's data. A CDN in front may store pages (`public`) but must revalidate every
+time (`max-age=0, must-revalidate`), which the ETag makes a cheap 304.
+"""
+
+import hashlib
+import logging
+import time
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers, get_conditional_response
+from django.utils.crypto import get_random_string
+from django.utils.http import http_date
+
+logger = logging.getLogger(__name__)
+
+VERSION_KEY = "reader-pages:version"
+# Apps whose rows readers see, directly or on a page (articles, bylines, sources, sections,
+# tags, comments). A write to any of their models starts a new content version.
+READER_VISIBLE_APPS = {"articles", "comments", "taggit"}
+# Their models that only staff ever see: writing them leaves every reader page as it was.
+STAFF_ONLY_MODELS = {
+    "articles.desk",
+    "articles.editorialevent",
+    "articles.revision",
+    "articles.previewlink",
+    "articles.previewaccess",
+    "comments.report",
+    "comments.moderationlogentry",
+    "comments.ban",
+    "comments.wordlistterm",
+}
+# Headers a stored page keeps; the rest (Date, Server, connection headers) are the server's.
+_STORED_HEADERS = {"content-type", "content-language", "vary", "x-frame-options", "link"}
+
+
+def content_version():
+    """The current content version, starting one if the cache has none (cold or evicted)."""
+    return cache.get(VERSION_KEY) or start_new_version()
+
+
+def start_new_version():
+    """File every later page under a new version, and note when it next changes by itself."""
+    version = f"{time.time_ns():x}{get_random_string(6)}"
+    cache.set(VERSION_KEY, version, timeout=None)
+    # Computed after the version is set: any write committed before this point is seen, and
+    # any write after it starts yet another version, so the current one's boundary is right.
+    cache.set(_boundary_key(version), _timestamp(next_visibility_change()), timeout=None)
+    return version
+
+
+def content_changed():
+    """Start a new content version now and again once the current transaction commits.
+
+    The bump after commit is the one that matters: before it, other connections would
+    still read the old rows, and could file them under the new version. The bump at once
+    serves the writer's own next request inside a transaction that never commits (a test's).
+    """
+    if transaction.get_connection().in_atomic_block:
+        start_new_version()
+    transaction.on_commit(start_new_version)
+
+
+def next_visibility_change():
+    """The next moment an article appears or leaves without a write: a scheduled publication
+    time or an unpublish time. None when nothing is due."""
+    from articles.models import Article
+
+    now = timezone.now()
+    live = Article.objects.filter(status__in=Article.VISIBLE_STATUSES)
+    moments = [
+        live.filter(published_at__gt=now)
+        .order_by("published_at")
+        .values_list("published_at", flat=True)[:1],
+        live.filter(unpublish_at__gt=now)
+        .order_by("unpublish_at")
+        .values_list("unpublish_at", flat=True)[:1],
+    ]
+    due = [moment for query in moments for moment in query]
+    return min(due, default=None)
+
+
+def _boundary_key(version):
+    return f"reader-pages:boundary:{version}"
+
+
+def _timestamp(moment):
+    return moment.timestamp() if moment else 0
+
+
+def _seconds_to_live(version):
+    """How long a page rendered now may be served: the configured life, cut at the next
+    visibility change. Zero means "do not store"."""
+    boundary = cache.get(_boundary_key(version))
+    if boundary is None:
+        boundary = _timestamp(next_visibility_change())
+        cache.set(_boundary_key(version), boundary, timeout=None)
+    seconds = settings.READER_CACHE_SECONDS
+    if boundary:
+        seconds = min(seconds, int(boundary - time.time()))
+    return max(seconds, 0)
+
+
+def _page_key(version, request):
+    # Scheme and host are part of the page: feeds and sitemaps carry absolute links.
+    url = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
+    return f"reader-pages:page:{version}:{url}"
+
+
+def _is_anonymous_read(request):
+    if request.method not in ("GET", "HEAD") or "HTTP_AUTHORIZATION" in request.META:
+        return False
+    return not (
+        settings.SESSION_COOKIE_NAME in request.COOKIES
+        or CookieStorage.cookie_name in request.COOKIES
+    )
+
+
+def _is_storable(response):
+    cache_control = response.get("Cache-Control", "")
+    vary = {v.strip().lower() for v in response.get("Vary", "").split(",") if v.strip()}
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not any(word in cache_control for word in ("private", "no-store", "no-cache"))
+        # Cookie is covered: only visitors without a session or message cookie get here.
+        and vary <= {"cookie", "accept-encoding"}
+    )
+
+
+def _conditional(request, response, etag, last_modified):
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(last_modified)
+    response["Cache-Control"] = "public, max-age=0, must-revalidate"
+    return get_conditional_response(
+        request, etag=etag, last_modified=last_modified, response=response
+    )
+
+
+class ReaderPageCacheMiddleware:
+    """Serve anonymous readers from the cache; keep everyone else's pages fresh and private.
+
+    Sits near the top of MIDDLEWARE (after security and static files) so that a cached page
+    skips sessions, CSRF, auth and the view altogether.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not _is_anonymous_read(request):
+            response = self.get_response(request)
+            add_never_cache_headers(response)
+            return response
+
+        try:
+            version = content_version()
+            key = _page_key(version, request)
+            entry = cache.get(key)
+        except Exception as error:
+            # The cache or the database is down: serve uncached, so that /healthz and the
+            # friendly 503 page can say which (any cache backend's errors land here).
+            logger.warning("page cache unavailable: %s", error)
+            return self.get_response(request)
+        if entry is not None:
+            content, headers, etag, last_modified = entry
+            response = HttpResponse(content, headers=headers)
+            response["X-Cache"] = "hit"
+            return _conditional(request, response, etag, last_modified)
+
+        response = self.get_response(request)
+        if not _is_storable(response):
+            if "Cache-Control" not in response:
+                add_never_cache_headers(response)
+            return response
+        etag = f'"{hashlib.md5(response.content, usedforsecurity=False).hexdigest()}"'
+        last_modified = int(time.time())
+        seconds = _seconds_to_live(version)
+        if request.method == "GET" and seconds:
+            headers = {k: v for k, v in response.items() if k.lower() in _STORED_HEADERS}
+            cache.set(key, (response.content, headers, etag, last_modified), timeout=seconds)
+        response["X-Cache"] = "miss"
+        return _conditional(request, response, etag, last_modified)
+
+
+def _is_reader_visible(sender):
+    return (
+        sender._meta.app_label in READER_VISIBLE_APPS
+        and sender._meta.label_lower not in STAFF_ONLY_MODELS
+    )
+
+
+@receiver(post_save, dispatch_uid="reader_pages_saved")
+@receiver(post_delete, dispatch_uid="reader_pages_deleted")
+def _row_changed(sender, **kwargs):
+    if _is_reader_visible(sender):
+        content_changed()
+
+
+@receiver(m2m_changed, dispatch_uid="reader_pages_relinked")
+def _links_changed(sender, action, **kwargs):
+    if action.startswith("post_") and _is_reader_visible(sender):
+        content_changed()
