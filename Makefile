@@ -27,6 +27,12 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(PY)
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
+# Browser-test tools from the npm registry, pinned by package-lock.json: axe-core and the
+# Nu HTML Checker (run with Java). --ignore-scripts: vnu-jar's postinstall would download a Java.
+node_modules/.installed: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
 # A development secret key, generated once and kept out of git.
 .dev-secret-key:
 	@$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
@@ -34,11 +40,12 @@ install-dev: $(VENV)/.installed-dev
 demo: install .dev-secret-key
 	DEBUG=1 SECRET_KEY="$$(cat .dev-secret-key)" $(PY) manage.py migrate --noinput
 	DEBUG=1 SECRET_KEY="$$(cat .dev-secret-key)" $(PY) manage.py load_demo
+	DEBUG=1 SECRET_KEY="$$(cat .dev-secret-key)" $(PY) manage.py load_demo_comments
 
 run: demo
 	DEBUG=1 SECRET_KEY="$$(cat .dev-secret-key)" $(PY) manage.py runserver $(HOST):$(PORT)
 
-test: install-dev
+test: install-dev node_modules/.installed
 	$(TEST_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
 	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
 

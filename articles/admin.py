@@ -83,6 +83,7 @@ class ArticleAdmin(DeskAdminMixin, admin.ModelAdmin):
                     "lead_image_alt",
                     "lead_image_caption",
                     "lead_image_credit",
+                    ("focal_x", "focal_y"),
                     "image_prompt",
                 ]
             },

@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.formats import date_format
@@ -324,7 +324,7 @@ class EditorialEventAdmin(admin.ModelAdmin):
         "created_at",
         "actor_name",
         "action",
-        "headline",
+        "story",
         "from_state",
         "to_state",
         "note",
@@ -342,6 +342,13 @@ class EditorialEventAdmin(admin.ModelAdmin):
     @admin.display(description="who", ordering="actor")
     def actor_name(self, event):
         return event.actor_name
+
+    @admin.display(description="story", ordering="headline")
+    def story(self, event):
+        if event.article_id is None:
+            return event.headline
+        url = reverse("admin:articles_article_change", args=[event.article_id])
+        return format_html('<a href="{}">{}</a>', url, event.headline)
 
     def has_add_permission(self, request):
         return False

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_migrate, post_save
 
 
 class ArticlesConfig(AppConfig):
@@ -8,3 +9,19 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         # Cache invalidation listens to every reader-visible write (articles/caching.py).
         from articles import caching  # noqa: F401
+        from articles.models import Article, Rendition
+        from articles.renditions import article_saved, rendition_deleted
+
+        post_migrate.connect(create_sqlite_search_index, sender=self)
+        post_save.connect(article_saved, sender=Article, dispatch_uid="article_renditions")
+        post_delete.connect(rendition_deleted, sender=Rendition, dispatch_uid="rendition_file")
+
+
+def create_sqlite_search_index(using, **kwargs):
+    """Keep SQLite's FTS5 search table and its triggers in place after every migrate."""
+    from django.db import connections
+
+    from articles.search import create_sqlite_index, sqlite_has_fts5
+
+    if connections[using].vendor == "sqlite" and sqlite_has_fts5():
+        create_sqlite_index(using)

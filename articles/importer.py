@@ -19,9 +19,9 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.text import slugify
 
+from articles import workflow
 from articles.models import Article, Byline, Section, Source
 
 DRAFT_SUFFIXES = (".txt", ".json")
@@ -441,16 +441,23 @@ def save_draft(draft, *, authors):
 
 
 def set_arrival_status(article, *, publish):
-    """Move a freshly saved draft to where the desk expects it: in review, or live at once.
+    """Move a freshly saved draft through the desk's workflow: to review, or on to publication.
 
-    The one place that decides the status an imported article arrives in.
+    The one place that decides the status an imported article arrives in. The importer is
+    the system actor of the editorial workflow: its moves are logged like anyone's, and a
+    draft it publishes must pass the same publish checks.
     """
-    if publish and article.section is None:
-        raise DraftError("cannot be published without a section; import it for review instead")
-    article.status = Article.Status.PUBLISHED if publish else Article.Status.IN_REVIEW
-    if publish:
-        article.published_at = article.first_published_at = timezone.now()
-    article.save(update_fields=["status", "published_at", "first_published_at", "modified_at"])
+    workflow.submit(article=article, by=None, note="Filed by the pipeline importer.")
+    if not publish:
+        return
+    try:
+        workflow.approve(article=article, by=None)
+        workflow.publish(article=article, by=None)
+    except workflow.TransitionRefused as refused:
+        missing = ", ".join(refused.problems) or str(refused)
+        raise DraftError(
+            f"cannot be published without {missing}; import it for review instead"
+        ) from refused
 
 
 def validate(instance, *, exclude=(), label=""):

@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.urls import reverse
@@ -114,7 +116,7 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_reading(self):
         """Everything the article page shows, in a fixed number of queries."""
-        return self.for_listing().prefetch_related("sources", "tags")
+        return self.for_listing().prefetch_related("sources", "tags", "renditions")
 
     def newest_first(self):
         return self.order_by("-published_at", "-pk")
@@ -207,6 +209,21 @@ class Article(models.Model):
     lead_image_alt = models.CharField("alt text", max_length=300, blank=True)
     lead_image_caption = models.CharField("caption", max_length=500, blank=True)
     lead_image_credit = models.CharField("credit", max_length=200, blank=True)
+    # Where the picture's subject is, as fractions of its width and height: crops keep it in view.
+    focal_x = models.FloatField(
+        "focal point across",
+        default=0.5,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text="0 is the left edge, 1 the right; 0.5 (or blank) is the centre.",
+    )
+    focal_y = models.FloatField(
+        "focal point down",
+        default=0.5,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text="0 is the top edge, 1 the bottom; 0.5 (or blank) is the centre.",
+    )
     image_prompt = models.TextField(
         blank=True,
         help_text="The image brief that came with a pipeline draft. Never shown to readers.",
@@ -238,6 +255,10 @@ class Article(models.Model):
     fingerprint = models.CharField(
         max_length=64, unique=True, null=True, blank=True, editable=False
     )
+
+    # Headline, dek and body weighted A, B, C; kept current by a PostgreSQL trigger and
+    # GIN-indexed (migration 0020). Unused on SQLite, which searches an FTS5 table.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     # The desk's side of the story (articles/workflow.py and articles/admin_desk.py); never
     # shown to readers except the kill notice, which a killed article's URL answers with.
@@ -321,6 +342,9 @@ class Article(models.Model):
         return reverse("articles:article", args=[self.slug])
 
     def clean(self):
+        # A blank focal point means the centre of the picture.
+        self.focal_x = 0.5 if self.focal_x is None else self.focal_x
+        self.focal_y = 0.5 if self.focal_y is None else self.focal_y
         if self.lead_image and not self.lead_image_alt.strip():
             raise ValidationError(
                 {"lead_image_alt": "Describe the lead image for readers who cannot see it."}
@@ -352,6 +376,11 @@ class Article(models.Model):
             and self.first_published_at
             and self.updated_at > self.first_published_at
         )
+
+    @property
+    def last_updated_at(self):
+        """When readers last saw a substantive change: the update, else the publication."""
+        return max(filter(None, [self.updated_at, self.published_at]), default=None)
 
     @property
     def byline_authors(self):
@@ -391,6 +420,42 @@ class Source(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class Rendition(models.Model):
+    """One resized, cropped copy of an article's lead image (articles/renditions.py makes them)."""
+
+    class Crop(models.TextChoices):
+        WIDE = "16:9", "16:9"
+        STANDARD = "4:3", "4:3"
+        SQUARE = "1:1", "1:1"
+
+    class Format(models.TextChoices):
+        WEBP = "webp", "WebP"
+        JPEG = "jpeg", "JPEG"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="renditions")
+    crop = models.CharField(max_length=4, choices=Crop.choices)
+    format = models.CharField(max_length=4, choices=Format.choices)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    file = models.FileField(max_length=300)
+    # The lead image and focal point it was made from; a change makes the set stale.
+    source_key = models.CharField(max_length=400)
+
+    class Meta:
+        ordering = ["crop", "format", "width"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "crop", "format", "width"], name="rendition_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.article} {self.crop} {self.width}w {self.format}"
+
+    def get_absolute_url(self):
+        return self.file.url
 
 
 class Desk(models.Model):

@@ -48,10 +48,22 @@ ROLE_PERMISSIONS = {
         # Editors watch how moderation goes, but do not moderate.
         "comments.view_moderation_overview",
     ],
-    # Moderators get every permission of the comments app and nothing of articles.
-    MODERATOR: [],
+    # Moderators decide on comments through the moderation pipeline and keep its lists;
+    # they see nothing of articles.
+    MODERATOR: [
+        "comments.moderate_comment",
+        "comments.view_moderation_overview",
+        "comments.view_comment",
+        "comments.view_report",
+        "comments.view_moderationlogentry",
+        "comments.view_commentsettings",
+        "comments.change_commentsettings",
+        *_crud("comments.wordlistterm"),
+        *_crud("comments.bannedemail"),
+        *_crud("comments.banneddomain"),
+        *_crud("comments.bannednetwork"),
+    ],
 }
-ROLE_APPS = {MODERATOR: ["comments"]}
 
 
 def sync_role_groups(apps=global_apps):
@@ -71,6 +83,5 @@ def sync_role_groups(apps=global_apps):
             permission
             for permission in Permission.objects.select_related("content_type")
             if f"{permission.content_type.app_label}.{permission.codename}" in wanted
-            or permission.content_type.app_label in ROLE_APPS.get(role, [])
         ]
         group.permissions.set(permissions)

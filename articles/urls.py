@@ -1,6 +1,8 @@
 from django.urls import path
+from django.views.generic import TemplateView
 
-from articles import views
+from articles import sitemaps, views
+from articles.feeds import ArticleFeed, NewsroomAtomFeed, NewsroomRssFeed
 
 app_name = "articles"
 
@@ -10,4 +12,36 @@ urlpatterns = [
     path("tag/<slug:slug>/", views.TagView.as_view(), name="tag"),
     path("author/<slug:slug>/", views.AuthorView.as_view(), name="author"),
     path("article/<slug:slug>/", views.ArticleView.as_view(), name="article"),
+    path("search/", views.SearchView.as_view(), name="search"),
+]
+
+# Feeds: RSS 2.0 and Atom, site-wide and per section, tag and author.
+urlpatterns += [
+    path("feed/rss/", ArticleFeed(feed_type=NewsroomRssFeed), name="feed_rss"),
+    path("feed/atom/", ArticleFeed(feed_type=NewsroomAtomFeed), name="feed_atom"),
+]
+for scope in ArticleFeed.scopes:
+    urlpatterns += [
+        path(
+            f"{scope}/<slug:slug>/feed/rss/",
+            ArticleFeed(feed_type=NewsroomRssFeed, scope=scope),
+            name=f"{scope}_feed_rss",
+        ),
+        path(
+            f"{scope}/<slug:slug>/feed/atom/",
+            ArticleFeed(feed_type=NewsroomAtomFeed, scope=scope),
+            name=f"{scope}_feed_atom",
+        ),
+    ]
+
+# Sitemaps and robots.txt for crawlers.
+urlpatterns += [
+    path("sitemap.xml", sitemaps.index, name="sitemap_index"),
+    path("sitemap-news.xml", sitemaps.news, name="sitemap_news"),
+    path("sitemap-<slug:section>.xml", sitemaps.sitemap, name="sitemap"),
+    path(
+        "robots.txt",
+        TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
+        name="robots",
+    ),
 ]

@@ -7,7 +7,10 @@ from django.shortcuts import get_object_or_404, render
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
+from articles.feeds import heading_feeds
+from articles.forms import SearchForm
 from articles.models import Article, Author, Section
+from articles.search import search_articles
 
 LIST_PAGE_SIZE = 20
 RELATED_COUNT = 4
@@ -21,7 +24,10 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         latest = list(
-            Article.objects.published().for_listing().newest_first()[: self.latest_count + 1]
+            Article.objects.published()
+            .for_listing()
+            .prefetch_related("renditions")  # the lead story's picture
+            .newest_first()[: self.latest_count + 1]
         )
         return super().get_context_data(
             lead=latest[0] if latest else None,
@@ -73,11 +79,14 @@ class ArticleListView(ListView):
             object_list=page,
             older_than=page[-1].pk if len(stories) > self.page_size else None,
             is_older_page="before" in self.request.GET,
+            heading_feeds=heading_feeds(self.feed_scope, self.kwargs["slug"], kwargs["heading"]),
             **kwargs,
         )
 
 
 class SectionView(ArticleListView):
+    feed_scope = "section"
+
     def filter_articles(self, articles):
         self.section = get_object_or_404(Section, slug=self.kwargs["slug"])
         return articles.filter(section=self.section)
@@ -93,6 +102,8 @@ class SectionView(ArticleListView):
 
 
 class TagView(ArticleListView):
+    feed_scope = "tag"
+
     def filter_articles(self, articles):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
         return articles.tagged(self.tag)
@@ -103,6 +114,7 @@ class TagView(ArticleListView):
 
 class AuthorView(ArticleListView):
     template_name = "articles/author.html"
+    feed_scope = "author"
 
     def filter_articles(self, articles):
         self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
@@ -157,4 +169,34 @@ class ArticleView(DetailView):
             .select_related("section")
             .only("headline", "slug", "published_at", "section__name", "section__slug")
             .order_by("-shared_tags", "-published_at", "-pk")[:RELATED_COUNT]
+        )
+
+
+class SearchView(ListView):
+    """Search results for the reader's words, with the form that asked for them."""
+
+    template_name = "articles/search.html"
+    paginate_by = LIST_PAGE_SIZE
+    context_object_name = "results"
+
+    def get_queryset(self):
+        self.form = SearchForm(self.request.GET or None)
+        if not self.form.is_valid() or not self.form.cleaned_data["q"].strip():
+            return Article.objects.none()
+        criteria = self.form.cleaned_data
+        return search_articles(
+            criteria["q"],
+            section=criteria["section"],
+            published_from=criteria["published_from"],
+            published_to=criteria["published_to"],
+        )
+
+    def get_context_data(self, **kwargs):
+        criteria = self.request.GET.copy()
+        criteria.pop("page", None)
+        return super().get_context_data(
+            form=self.form,
+            has_query=self.form.is_valid() and bool(self.form.cleaned_data["q"].strip()),
+            criteria=criteria.urlencode(),
+            **kwargs,
         )

@@ -42,6 +42,7 @@ class CommentAdmin(admin.ModelAdmin):
     actions = [
         _decision_action("approve", label="Approve"),
         _decision_action("spam", label="Mark spam"),
+        _decision_action("remove", label="Remove at the author's request"),
         *[
             _decision_action("reject", code, f"Reject: {label}")
             for code, label in DecisionReason.choices

@@ -17,7 +17,7 @@ def bar_chart(rows, *, title, description, chart_id):
     if not rows:
         return format_html('<p class="chart__empty">{}: nothing in the last 30 days.</p>', title)
     largest = max(value for _, value, _ in rows) or 1
-    span = WIDTH - LABEL_WIDTH - 120
+    span = WIDTH - LABEL_WIDTH - 190  # Room for the value and its note after the bar.
     height = len(rows) * (BAR_HEIGHT + BAR_GAP)
     bars = format_html_join(
         "",

@@ -18,16 +18,16 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from comments import moderation
-from comments.models import Comment, DecisionReason, LogAction, ModerationLogEntry
+from comments.models import QUEUES, Comment, DecisionReason, LogAction, ModerationLogEntry
 from comments.overview import moderation_overview
 
 QUEUE_PAGE_SIZE = 25
 LOG_PAGE_SIZE = 50
 TABS = [
-    ("pending", "Pending", "in_moderation"),
-    ("reported", "Reported", "reported"),
-    ("published", "Published", "published"),
-    ("rejected", "Rejected", "refused"),
+    ("pending", "Pending"),
+    ("reported", "Reported"),
+    ("published", "Published"),
+    ("rejected", "Rejected"),
 ]
 BAN_DURATIONS = [("", "for good"), ("1", "for a day"), ("7", "for a week"), ("30", "for 30 days")]
 BULK_ACTIONS = [("approve", "Approve"), ("spam", "Mark spam")] + [
@@ -59,14 +59,13 @@ moderator_required = staff_permission_required("comments.moderate_comment")
 def queue(request):
     """One tab of the moderation queue, oldest first unless asked otherwise."""
     tab = request.GET.get("tab", "pending")
-    if tab not in {key for key, _, _ in TABS}:
+    if tab not in QUEUES:
         tab = "pending"
     sort = "newest" if request.GET.get("sort") == "newest" else "oldest"
     counts = Comment.objects.queue_counts()
-    method = next(method for key, _, method in TABS if key == tab)
     order = ["posted_at", "pk"] if sort == "oldest" else ["-posted_at", "-pk"]
     comments = (
-        getattr(Comment.objects, method)()
+        Comment.objects.filter(QUEUES[tab])
         .with_author_history()
         .select_related("article", "parent", "decided_by")
         .prefetch_related("reports")
@@ -78,7 +77,7 @@ def queue(request):
         "comments/queue.html",
         {
             "desk_page": "queue",
-            "tabs": [(key, label, counts[key]) for key, label, _ in TABS],
+            "tabs": [(key, label, counts[key]) for key, label in TABS],
             "tab": tab,
             "sort": sort,
             "page": page,
@@ -97,8 +96,9 @@ def decide(request):
     if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
         back = reverse("comments:queue")
     if "card" in request.POST:
-        *verb, pk, revision = request.POST["card"].split(":")
-        selected = [f"{pk}:{revision}"]
+        # A card's button says "action[:reason]:pk:revision".
+        parts = request.POST["card"].split(":")
+        verb, selected = parts[:-2], [":".join(parts[-2:])]
     else:
         verb = request.POST.get("bulk", "").split(":")
         selected = request.POST.getlist("selected")
@@ -106,7 +106,7 @@ def decide(request):
     if not selections:
         messages.error(request, "Select at least one comment.")
         return redirect(back)
-    action, reason = verb[0], (verb[1] if len(verb) > 1 else "")
+    action, reason = (verb + ["", ""])[:2]
     if action == "ban":
         _ban(request, selections)
     elif action in moderation.ACTIONS:

@@ -51,47 +51,34 @@ class DecisionReason(models.TextChoices):
     OTHER = "other", "Other"
 
 
+# Each moderation tab, defined once: the queue's lists and its live counts both use these.
+QUEUES = {
+    "pending": Q(status=CommentStatus.PENDING),
+    # Reports no moderator has reviewed yet, on comments readers see or may see.
+    "reported": Q(
+        open_report_count__gt=0, status__in=[CommentStatus.PENDING, CommentStatus.PUBLISHED]
+    ),
+    "published": Q(status=CommentStatus.PUBLISHED),
+    "rejected": Q(status__in=[CommentStatus.REJECTED, CommentStatus.SPAM, CommentStatus.REMOVED]),
+}
+
+
 class CommentQuerySet(models.QuerySet):
     def published(self):
         """Comments readers see."""
-        return self.filter(status=CommentStatus.PUBLISHED)
+        return self.filter(QUEUES["published"])
 
     def in_moderation(self):
         """Comments waiting for a moderator: the Pending queue."""
-        return self.filter(status=CommentStatus.PENDING)
+        return self.filter(QUEUES["pending"])
 
     def reported(self):
         """Comments with reports no moderator has reviewed yet: the Reported queue."""
-        return self.filter(
-            open_report_count__gt=0,
-            status__in=[CommentStatus.PENDING, CommentStatus.PUBLISHED],
-        )
-
-    def refused(self):
-        """The Rejected queue: rejected, spam and removed comments."""
-        return self.filter(
-            status__in=[CommentStatus.REJECTED, CommentStatus.SPAM, CommentStatus.REMOVED]
-        )
+        return self.filter(QUEUES["reported"])
 
     def queue_counts(self):
         """Live counts of every moderation tab, in one query."""
-        return self.aggregate(
-            pending=Count("pk", filter=Q(status=CommentStatus.PENDING)),
-            reported=Count(
-                "pk",
-                filter=Q(
-                    open_report_count__gt=0,
-                    status__in=[CommentStatus.PENDING, CommentStatus.PUBLISHED],
-                ),
-            ),
-            published=Count("pk", filter=Q(status=CommentStatus.PUBLISHED)),
-            rejected=Count(
-                "pk",
-                filter=Q(
-                    status__in=[CommentStatus.REJECTED, CommentStatus.SPAM, CommentStatus.REMOVED]
-                ),
-            ),
-        )
+        return self.aggregate(**{tab: Count("pk", filter=q) for tab, q in QUEUES.items()})
 
     def with_author_history(self):
         """Annotate each comment with its author's approved and rejected counts (by email)."""

@@ -9,6 +9,7 @@ the management command all call them, and each writes a moderation log entry.
 
 import hashlib
 import ipaddress
+import math
 import re
 import time
 import unicodedata
@@ -39,6 +40,7 @@ from comments.models import (
     Rule,
     WordListTerm,
 )
+from newsroom.logs import security_event
 
 FORM_SALT = "comments.form"
 FORM_MIN_AGE = 3  # seconds: people do not write a comment faster; scripts do.
@@ -90,6 +92,7 @@ class Outcome:
     comment: Comment | None = None
     http_status: int = 200
     errors: dict = field(default_factory=dict)
+    retry_after: int | None = None  # Seconds until a rate-limited reader may send again.
 
     @property
     def is_held(self):
@@ -97,9 +100,10 @@ class Outcome:
 
 
 class Refused(Exception):
-    def __init__(self, message, http_status=400, errors=None):
+    def __init__(self, message, http_status=400, errors=None, retry_after=None):
         super().__init__(message)
         self.message, self.http_status, self.errors = message, http_status, errors or {}
+        self.retry_after = retry_after
 
 
 def issue_form_token(article, at=None):
@@ -121,7 +125,11 @@ def submit(submission):
         check_bans(submission, email, network)
     except Refused as refusal:
         return Outcome(
-            False, refusal.message, http_status=refusal.http_status, errors=refusal.errors
+            False,
+            refusal.message,
+            http_status=refusal.http_status,
+            errors=refusal.errors,
+            retry_after=refusal.retry_after,
         )
 
     comment = Comment(
@@ -258,10 +266,13 @@ def check_rate_limits(email, network):
         if _count_hit(f"{kind}:{subject}", window) > limit
     ]
     if over:
+        security_event("comment_rate_limited", network=network, window=min(over))
+        now = time.time()
         raise Refused(
             "You are commenting faster than this site allows. "
             "Wait a little and send it again: your text is kept below.",
             http_status=429,
+            retry_after=max(math.ceil(window - now % window) for window in over),
         )
 
 

@@ -196,7 +196,7 @@ def _percentile(sorted_values, percent):
 
 def _duration(delta):
     if delta is None:
-        return "no decisions yet"
+        return "none yet"
     minutes = int(delta.total_seconds() // 60)
     if minutes < 60:
         return f"{minutes} min"

@@ -9,7 +9,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from articles.models import Article
 from comments import moderation
 from comments.forms import ReportForm, comment_form
-from comments.models import Comment
+from comments.models import Comment, CommentSettings
+from newsroom.login_guard import client_address
 
 
 @csrf_exempt  # The pipeline's first phase checks CSRF itself, so that a failure keeps the text.
@@ -29,7 +30,7 @@ def post_comment(request, article_id):
             body=request.POST.get("body", ""),
             token=request.POST.get("token", ""),
             honeypot=request.POST.get("website", ""),
-            ip=request.META.get("REMOTE_ADDR", ""),
+            ip=client_address(request),
             user=request.user,
             is_csrf_ok=_is_csrf_ok(request),
         )
@@ -53,8 +54,8 @@ def post_comment(request, article_id):
         },
         status=outcome.http_status,
     )
-    if outcome.http_status == 429:
-        response["Retry-After"] = "10"
+    if outcome.retry_after:
+        response["Retry-After"] = str(outcome.retry_after)
     return response
 
 
@@ -66,10 +67,14 @@ def reply(request, comment_id):
         parent=None,
         article__in=Article.objects.published(),
     )
+    article = parent.article
     return render(
         request,
         "comments/comment_form_page.html",
-        {"form": comment_form(parent.article, user=request.user, parent=parent)},
+        {
+            "form": comment_form(article, user=request.user, parent=parent),
+            "is_closed": not CommentSettings.load().is_thread_open(article),
+        },
     )
 
 

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "taggit",
     "csp",
     "axes",
@@ -49,6 +50,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "newsroom.middleware.PermissionsPolicyMiddleware",
+    "newsroom.middleware.RefuseMalformedRequestsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "articles.caching.ReaderPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -57,7 +59,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "axes.middleware.AxesMiddleware",  # Last: turns a lockout into the 429 page.
+    "axes.middleware.AxesMiddleware",  # Turns a lockout into the 429 page.
+    "newsroom.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -204,6 +207,9 @@ CONTENT_SECURITY_POLICY = {
 
 # Password guessing (django-axes, newsroom/login_guard.py): LOGIN_FAILURE_LIMIT wrong
 # passwords for one username from one address lock that pair out for a cool-off period.
+# Staff sign in through the desk; a refused or missing `next` lands there too.
+LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "admin:index"
 AUTHENTICATION_BACKENDS = [
     "newsroom.login_guard.LoginGuardBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -215,5 +221,6 @@ AXES_RESET_ON_SUCCESS = True
 AXES_HANDLER = "newsroom.login_guard.LoggingDatabaseHandler"
 AXES_LOCKOUT_CALLABLE = "newsroom.login_guard.locked_out"
 AXES_CLIENT_IP_CALLABLE = "newsroom.login_guard.client_address"
+
 # Comments: at most N comments per window (seconds), per email and per network (/24, /48).
 COMMENT_RATE_LIMITS = [(10, 1), (60 * 60, 20)]

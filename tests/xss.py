@@ -16,7 +16,8 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from articles.models import Source
-from tests.factories import make_article, make_author, make_section
+from comments.models import Comment
+from tests.factories import make_article, make_author, make_comment, make_section
 
 CORPUS = Path(__file__).parent / "fixtures" / "xss_payloads.txt"
 
@@ -38,6 +39,7 @@ class HostileNewsroom:
     sections: list = field(default_factory=list)
     authors: list = field(default_factory=list)
     tags: list = field(default_factory=list)
+    comments: list = field(default_factory=list)
 
     def reader_urls(self):
         """Every reader page that shows one of the payloads."""
@@ -58,8 +60,17 @@ class HostileNewsroom:
             reverse("admin:articles_author_changelist"),
             reverse("admin:taggit_tag_changelist"),
         ]
+        comments = reverse("admin:comments_comment_changelist")
+        urls += [comments, f"{comments}?p=2"]
+        queue_pages = range(1, len(self.articles) // 25 + 2)  # 25 cards a page.
+        for tab in ("pending", "published"):
+            urls += [f"{reverse('comments:queue')}?tab={tab}&page={n}" for n in queue_pages]
         for article in self.articles:
-            for view in ("change", "history", "delete"):
+            urls.append(reverse("admin:articles_article_change", args=[article.pk]))
+        # History and delete confirmation show the headline as the change form's title
+        # does; every seventh story keeps the suite quick while covering each family.
+        for article in self.articles[::7]:
+            for view in ("history", "delete"):
                 urls.append(reverse(f"admin:articles_article_{view}", args=[article.pk]))
         for author in self.authors:
             urls.append(reverse("admin:articles_author_change", args=[author.pk]))
@@ -72,8 +83,9 @@ def seed_hostile_newsroom(payloads=PAYLOADS):
     """One published article per payload, with the payload in every field readers see.
 
     Headline, dek, Markdown body, excerpt, dateline, image alt text, caption and credit,
-    source title, publisher, URL and note, the tag, the author's name and bio, and the
-    section's name and description. The lead image is only a stored name: pages never
+    source title, publisher, URL and note, the tag, the author's name and bio, the
+    section's name and description, and two comments' name and body (one published, one
+    waiting in the moderation queue). The lead image is only a stored name: pages never
     open the file.
     """
     newsroom = HostileNewsroom()
@@ -103,6 +115,10 @@ def seed_hostile_newsroom(payloads=PAYLOADS):
         Source.objects.create(
             article=article, title=payload, publisher=payload[:200], url=payload, note=payload
         )
+        for status in (Comment.Status.PUBLISHED, Comment.Status.PENDING):
+            newsroom.comments.append(
+                make_comment(article=article, name=payload[:80], body=payload, status=status)
+            )
         newsroom.articles.append(article)
         newsroom.sections.append(section)
         newsroom.authors.append(author)

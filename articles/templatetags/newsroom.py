@@ -1,6 +1,8 @@
 from django import template
 from django.utils import timezone
 
+from articles import search
+
 register = template.Library()
 
 
@@ -12,6 +14,12 @@ def iso(value):
     if timezone.is_aware(value):
         value = timezone.localtime(value)
     return value.isoformat(timespec="seconds")
+
+
+@register.filter
+def highlight(snippet):
+    """A search snippet, escaped, with the matched words in <mark>."""
+    return search.highlight(snippet)
 
 
 @register.filter

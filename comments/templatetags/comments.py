@@ -2,7 +2,7 @@ import re
 
 from django import template
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
@@ -19,27 +19,36 @@ TRAILING_PUNCTUATION = ".,;:!?'\""
 def comment_block(context, article):
     """The comment area under an article: count, threads page by page, and the form.
 
-    Four queries however many comments and replies: settings, counts, threads, replies.
+    Three queries however many comments and replies: settings, counts, and one for the
+    page's threads together with their replies.
     """
     request = context["request"]
     desk = CommentSettings.load()
     published = Comment.objects.published().filter(article=article)
     counts = published.aggregate(total=Count("pk"), threads=Count("pk", filter=Q(parent=None)))
-    threads = (
-        published.filter(parent=None)
-        .order_by("posted_at", "pk")
-        .prefetch_related(
-            Prefetch("replies", queryset=Comment.objects.published().order_by("posted_at", "pk"))
-        )
-    )
-    paginator = Paginator(threads, desk.threads_per_page)
+    per_page = desk.threads_per_page
+    all_threads = published.filter(parent=None).order_by("posted_at", "pk")
+    paginator = Paginator(all_threads, per_page)
     paginator.count = counts["threads"]  # Already counted above: no second COUNT query.
     page = paginator.get_page(request.GET.get("comments_page"))
+    # Sliced by hand so that the query runs (and is counted) even when there are none.
+    start = (page.number - 1) * per_page
+    thread_ids = all_threads.values("pk")[start : start + per_page]
+    threads, replies = [], {}
+    for comment in published.filter(Q(pk__in=thread_ids) | Q(parent__in=thread_ids)).order_by(
+        "posted_at", "pk"
+    ):
+        if comment.parent_id is None:
+            threads.append(comment)
+        else:
+            replies.setdefault(comment.parent_id, []).append(comment)
+    for thread in threads:
+        thread.thread_replies = replies.get(thread.pk, [])
     return {
         "article": article,
         "comment_count": counts["total"],
         "page": page,
-        "threads": list(page.object_list),
+        "threads": threads,
         "is_open": desk.is_thread_open(article),
         "form": comment_form(article, user=request.user),
         "request": request,

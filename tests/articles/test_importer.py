@@ -6,7 +6,7 @@ from django.core.management import ManagementUtility, call_command
 from django.core.management.base import CommandError
 from taggit.models import Tag
 
-from articles.models import Article, Source
+from articles.models import Article, EditorialEvent, Source
 from tests.factories import make_author, make_section
 
 pytestmark = pytest.mark.django_db
@@ -304,27 +304,63 @@ def test_dry_run_still_reports_bad_files(tmp_path):
 def test_imported_drafts_wait_in_review_unseen_by_readers(client, sections):
     run_import(NIGHT_BUSES)
     article = Article.objects.get()
+    assert article.status == Article.Status.IN_REVIEW
     assert client.get(article.get_absolute_url()).status_code == 404
     assert article.headline not in client.get("/").content.decode()
+    # The desk's audit log shows the system filed it.
+    event = EditorialEvent.objects.get(article=article)
+    assert (event.action, event.actor, event.to_state) == ("submit", None, "in_review")
 
 
 def test_publish_makes_drafts_visible_on_the_site_at_once(client, sections, now):
-    out, _ = run_import(SAMPLES, publish=True)
-    assert "3 published" in out
+    make_author(slug="ada")
+    out, _ = run_import(NIGHT_BUSES, CORALS, bylines=["ada"], publish=True)
+    assert "2 published" in out
     for article in Article.objects.all():
         assert article.status == Article.Status.PUBLISHED
         assert article.published_at == article.first_published_at >= now
         page = client.get(article.get_absolute_url())
         assert page.status_code == 200
         assert page.content.decode().count(f"{article.headline}</h1>") == 1
+        actions = EditorialEvent.objects.filter(article=article).values_list("action", flat=True)
+        assert sorted(actions) == ["approve", "publish", "submit"]
     assert "Northbridge Approves Year-Long Pilot" in client.get("/").content.decode()
 
 
-def test_publish_refuses_a_draft_without_a_section(tmp_path):
+def test_publish_runs_the_desks_publish_checks(sections):
+    make_author(slug="ada")
+    _, err, summary = run_failing_import(KARPATHY, NIGHT_BUSES, publish=True, bylines=["ada"])
+    assert "karpathy-joins-anthropic.txt cannot be published without a source with a URL" in err
+    assert summary == "1 published, 0 already imported, 1 failed."
+    assert Article.objects.get().headline.startswith("Northbridge Approves")
+
+
+def test_publish_refuses_a_draft_without_section_or_byline(tmp_path):
     draft = write_draft(tmp_path, "stray.json", b'{"title": "Stray", "body": "B."}')
     _, err, _ = run_failing_import(draft, publish=True)
-    assert "cannot be published without a section" in err
+    assert "cannot be published without dek, section," in err
     assert not Article.objects.exists()
+    assert not EditorialEvent.objects.exists()
+
+
+def test_publish_refuses_a_draft_failing_the_publish_checks(sections):
+    make_author(slug="ada")
+    _, err, _ = run_failing_import(KARPATHY, bylines=["ada"], publish=True)
+    assert "cannot be published without a source with a URL; import it for review" in err
+    assert not Article.objects.exists()
+
+
+def test_imports_are_in_the_audit_log_as_the_systems(sections):
+    make_author(slug="ada")
+    run_import(NIGHT_BUSES, bylines=["ada"], publish=True)
+    run_import(CORALS)
+    log = EditorialEvent.objects.order_by("pk").values_list("actor", "action", "to_state")
+    assert list(log) == [
+        (None, "submit", "in_review"),
+        (None, "approve", "approved"),
+        (None, "publish", "published"),
+        (None, "submit", "in_review"),
+    ]
 
 
 def test_bylines_are_given_in_order(sections):
@@ -342,7 +378,7 @@ def test_unknown_byline_stops_before_anything_is_imported(sections):
 def test_dry_run_runs_the_publish_checks_too(tmp_path):
     draft = write_draft(tmp_path, "stray.json", b'{"title": "Stray", "body": "B."}')
     _, err, _ = run_failing_import(draft, publish=True, dry_run=True)
-    assert "cannot be published without a section" in err
+    assert "cannot be published without dek, section," in err
 
 
 def test_large_directories_show_progress(tmp_path):

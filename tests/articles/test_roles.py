@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from articles import workflow
 from articles.models import Article, Desk, EditorialEvent
-from articles.roles import sync_role_groups
+from articles.roles import ROLE_PERMISSIONS, sync_role_groups
 from tests.articles.change_form import change_form_data, change_url
 from tests.factories import make_author, make_draft, make_section, make_staff
 
@@ -61,6 +61,11 @@ def test_editor_publishes_and_manages_sections_authors_and_tags():
 
 def test_moderator_holds_nothing_of_the_articles_app():
     assert not {p for p in perms("Moderator") if p.startswith("articles.")}
+
+
+@pytest.mark.parametrize("role", ["Reporter", "Moderator"])
+def test_every_permission_a_role_names_exists_once_migrated(role):
+    assert perms(role) == set(ROLE_PERMISSIONS[role])
 
 
 def test_syncing_the_roles_again_restores_exactly_their_permissions():

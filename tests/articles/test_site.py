@@ -178,25 +178,27 @@ def test_article_page_query_count_is_fixed(client, django_assert_num_queries):
     article = make_article(section=section, tags=["a", "b"])
     for _ in range(3):
         make_article(section=section, tags=["a"])
-    # 1 article + section, 2 bylines + authors, 3 sources, 4 tags, 5 related, 6 nav sections,
-    # 7 comment settings, 8 comment counts (tests/comments pins the page with comments)
-    with django_assert_num_queries(8):
+    # 1 article + section, 2 bylines + authors, 3 sources, 4 tags, 5 lead-image renditions,
+    # 6 related, 7 nav sections, 8 comment settings, 9 comment counts, 10 comment threads
+    # with their replies
+    with django_assert_num_queries(10):
         client.get(article.get_absolute_url())
     _enrich(article, 5)
     for _ in range(5):
         make_article(section=section, tags=["b"])
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(10):
         assert client.get(article.get_absolute_url()).status_code == 200
 
 
 def test_home_query_count_is_fixed(client, django_assert_num_queries):
     make_article()
-    # 1 latest + section, 2 their bylines, 3 section rails, 4 rail bylines, 5 nav sections
-    with django_assert_num_queries(5):
+    # 1 latest + section, 2 their bylines, 3 their renditions (the lead's picture),
+    # 4 section rails, 5 rail bylines, 6 nav sections
+    with django_assert_num_queries(6):
         client.get(reverse("articles:home"))
     for _ in range(6):
         _enrich(make_article(section=make_section()), 2)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         assert client.get(reverse("articles:home")).status_code == 200
 
 

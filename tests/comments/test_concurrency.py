@@ -1,9 +1,11 @@
 """Many readers posting at once, and two moderators deciding at once, on a real database."""
 
 import threading
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+import redis
 from django.db import connection
 from django.test import Client
 
@@ -15,6 +17,7 @@ from tests.factories import make_article, make_comment
 pytestmark = pytest.mark.django_db(transaction=True)
 
 POSTERS = 24
+REDIS_TEST_URL = "redis://127.0.0.1:6379/13"
 
 
 def in_threads(work, n):
@@ -58,18 +61,38 @@ def test_many_concurrent_comments_on_one_article_are_all_stored():
     assert ModerationLogEntry.objects.filter(action=LogAction.POSTED).count() == POSTERS
 
 
-def test_concurrent_posts_from_one_email_let_exactly_one_through():
+def redis_cache():
+    """Django's Redis cache on the local server (database 13), or a skip where there is none."""
+    try:
+        redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=1).ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("No Redis server on 127.0.0.1:6379")
+    return {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_TEST_URL,
+        }
+    }
+
+
+@pytest.mark.parametrize("backend", ["locmem", "redis"])
+def test_concurrent_posts_from_one_email_let_exactly_one_through(settings, backend):
+    if backend == "redis":
+        settings.CACHES = redis_cache()
     article = make_article()
-    forms = [comment_data(article, email="eager@example.org", body=f"Eager {i}") for i in range(8)]
+    email = f"eager-{uuid.uuid4().hex[:12]}@example.org"  # Fresh counters in a shared Redis.
+    forms = [comment_data(article, email=email, body=f"Eager {i}") for i in range(8)]
+    run = uuid.uuid4().int
 
     def post(i):
+        network = f"2001:{run % 0xFFFF:x}:{(run >> 16) % 0xFFF0 + i:x}"  # A fresh /48 each.
         response = Client().post(
-            f"/comments/article/{article.pk}/", forms[i], REMOTE_ADDR=f"10.8.{i}.1"
+            f"/comments/article/{article.pk}/", forms[i], REMOTE_ADDR=f"{network}::1"
         )
         return response.status_code
 
     assert sorted(in_threads(post, 8)) == [302] + [429] * 7
-    assert Comment.objects.filter(email="eager@example.org").count() == 1
+    assert Comment.objects.filter(email=email).count() == 1
 
 
 def test_two_moderators_deciding_at_once_one_wins_the_other_is_told(django_user_model):

@@ -208,6 +208,8 @@ def test_approving_a_reported_comment_clears_its_reports(moderator_client):
 
 def test_author_asks_for_removal(moderator_client):
     comment = make_comment()
+    html = moderator_client.get(QUEUE, {"tab": "published"}).content.decode()
+    assert f'value="remove:{comment.pk}:0">Remove at the author’s request</button>' in html
     card(moderator_client, comment, "remove")
     comment.refresh_from_db()
     assert comment.status == CommentStatus.REMOVED
@@ -302,6 +304,15 @@ def test_second_moderator_deciding_at_once_is_told_and_changes_nothing(moderator
     comment.refresh_from_db()
     assert (comment.status, comment.decided_by) == ("rejected", moderator)
     assert ModerationLogEntry.objects.count() == 1
+
+
+@pytest.mark.parametrize("value", ["approve", "approve:x:y", "nonsense:1:0", ":::", ""])
+def test_tampered_card_buttons_change_nothing_and_never_fail(moderator_client, value):
+    comment = make_comment(status="pending")
+    response = moderator_client.post(DECIDE, {"card": value})
+    assert response.status_code == 302
+    comment.refresh_from_db()
+    assert comment.status == "pending" and not ModerationLogEntry.objects.exists()
 
 
 def test_unsafe_next_goes_back_to_the_queue(moderator_client):

@@ -104,7 +104,7 @@ def test_charts_show_queue_rules_reasons_and_articles(moderator_client, moderato
 
 def test_empty_overview_says_so(moderator_client):
     html = moderator_client.get(OVERVIEW).content.decode()
-    assert "<dd>no decisions yet</dd>" in html
+    assert "<dd>none yet</dd>" in html
     assert "nothing in the last 30 days" in html
 
 

@@ -162,7 +162,7 @@ def test_second_comment_within_ten_seconds_gets_429_with_the_text_kept(client, a
     assert post_comment(client, article, email="fast@example.org").status_code == 302
     response = post_comment(client, article, email="fast@example.org", body=BODY)
     assert_refused_keeping_text(response, 429, "faster than this site allows")
-    assert response["Retry-After"] == "10"
+    assert 1 <= int(response["Retry-After"]) <= 10
     assert Comment.objects.count() == 1
 
 
@@ -186,6 +186,7 @@ def test_hourly_limit(client, article):
         post_comment(client, article, email="chatty@example.org", body=f"Point {n}")
     response = post_comment(client, article, email="chatty@example.org", body=BODY)
     assert response.status_code == 429
+    assert 1 <= int(response["Retry-After"]) <= 3600
 
 
 # Phase 4: bans

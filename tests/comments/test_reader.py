@@ -137,6 +137,13 @@ def test_reader_replies_through_the_reply_page(client, article):
     assert reply.parent == top
 
 
+def test_reply_page_of_a_closed_thread_says_so(client):
+    top = make_comment(article=make_article(is_commenting_open=False))
+    html = client.get(f"/comments/{top.pk}/reply/").content.decode()
+    assert "Comments are closed on this article." in html
+    assert 'id="comment-form"' not in html
+
+
 def test_only_published_top_level_comments_take_replies(client, article):
     top = make_comment(article=article)
     assert (
@@ -225,10 +232,13 @@ def test_article_page_with_comments_runs_a_fixed_number_of_queries(
     client, django_assert_num_queries
 ):
     article = make_article()
+    # 1 article + section, 2 bylines, 3 sources, 4 tags, 5 lead-image renditions, 6 related,
+    # 7 nav sections, 8 comment settings, 9 comment counts, 10 the page of threads with
+    # their replies
+    with django_assert_num_queries(10):
+        assert "No comments yet" in client.get(article.get_absolute_url()).content.decode()
     top = make_comment(article=article)
     make_comment(article=article, parent=top)
-    # 1 article + section, 2 bylines, 3 sources, 4 tags, 5 related, 6 nav sections,
-    # 7 comment settings, 8 comment counts, 9 the page of threads, 10 their replies
     with django_assert_num_queries(10):
         client.get(article.get_absolute_url())
     for _ in range(6):

@@ -1,0 +1,145 @@
+"""Responsive lead images: crops at 16:9, 4:3 and 1:1 around the editor's focal point, each
+at several widths, in WebP with a JPEG fallback.
+
+They are made once, when a live article's lead image or focal point changes (the
+post_save receiver below), written through Django's storage API (so S3-compatible
+storage works), and never on a reader's request. Drafts get none: their pictures stay
+out of the public renditions folder until the story goes live, and a story taken down
+loses them.
+"""
+
+import io
+import logging
+from fractions import Fraction
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils.crypto import salted_hmac
+from PIL import Image, ImageOps
+
+from articles.models import Article, Rendition
+
+logger = logging.getLogger(__name__)
+
+WIDTHS = (480, 800, 1200, 1600)
+CROPS = {crop: Fraction(*map(int, crop.split(":"))) for crop in Rendition.Crop.values}
+QUALITY = {Rendition.Format.WEBP: 80, Rendition.Format.JPEG: 82}
+PIL_FORMATS = {Rendition.Format.WEBP: "WEBP", Rendition.Format.JPEG: "JPEG"}
+# The width a plain <img src> and social cards use when it exists.
+DEFAULT_WIDTH = 1200
+
+
+def source_key(article):
+    """What the renditions are made from; they are remade when this changes."""
+    return f"{article.lead_image.name}|{article.focal_x:.4f}|{article.focal_y:.4f}"
+
+
+def wants_renditions(article):
+    return bool(article.lead_image) and article.status in Article.VISIBLE_STATUSES
+
+
+def crop_box(width, height, ratio, focal_x, focal_y):
+    """The largest box of `ratio` inside width×height, centred on the focal point if it fits."""
+    if Fraction(width, height) > ratio:
+        box_width, box_height = round(height * ratio), height
+    else:
+        box_width, box_height = width, round(width / ratio)
+    left = min(max(round(focal_x * width - box_width / 2), 0), width - box_width)
+    top = min(max(round(focal_y * height - box_height / 2), 0), height - box_height)
+    return left, top, left + box_width, top + box_height
+
+
+def widths_for(box_width):
+    """The srcset widths a crop can fill without upscaling (its own width if it is smaller)."""
+    return [width for width in WIDTHS if width <= box_width] or [box_width]
+
+
+def encode(image, file_format):
+    buffer = io.BytesIO()
+    if file_format == Rendition.Format.JPEG:
+        image.save(buffer, "JPEG", quality=QUALITY[file_format], optimize=True, progressive=True)
+    else:
+        image.save(buffer, PIL_FORMATS[file_format], quality=QUALITY[file_format], method=4)
+    return buffer.getvalue()
+
+
+@transaction.atomic
+def make_renditions(article):
+    """Replace the article's renditions with a fresh set made from its lead image."""
+    remove_renditions(article)
+    key = source_key(article)
+    # Unguessable folder: a file name never reveals the story before it is live.
+    folder = f"renditions/{salted_hmac('rendition', f'{article.pk}|{key}').hexdigest()[:20]}"
+    with article.lead_image.open("rb") as source, Image.open(source) as original:
+        picture = ImageOps.exif_transpose(original).convert("RGB")
+    for crop, ratio in CROPS.items():
+        box = crop_box(*picture.size, ratio, article.focal_x, article.focal_y)
+        cropped = picture.crop(box)
+        for width in widths_for(cropped.width):
+            height = round(width / ratio)
+            resized = cropped.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
+            for file_format in Rendition.Format.values:
+                rendition = Rendition(
+                    article=article,
+                    crop=crop,
+                    format=file_format,
+                    width=width,
+                    height=height,
+                    source_key=key,
+                )
+                name = f"{folder}/{crop.replace(':', 'x')}-{width}.{file_format}"
+                rendition.file.save(name, ContentFile(encode(resized, file_format)), save=False)
+                rendition.save()
+
+
+def remove_renditions(article):
+    """Delete the article's renditions (rendition_deleted removes their files)."""
+    article.renditions.all().delete()
+
+
+def sync_renditions(article):
+    """Make, keep or remove renditions so they match what readers may see of the article."""
+    if not wants_renditions(article):
+        if article.renditions.exists():
+            remove_renditions(article)
+        return
+    keys = set(article.renditions.values_list("source_key", flat=True))
+    if keys != {source_key(article)}:
+        make_renditions(article)
+
+
+def article_saved(sender, instance, raw=False, **kwargs):
+    """post_save receiver (connected in articles/apps.py): renditions follow the article."""
+    if not raw:
+        transaction.on_commit(lambda: sync_after_save(instance))
+
+
+def sync_after_save(article):
+    """The story is saved whatever happens here: a broken picture costs only its renditions."""
+    try:
+        sync_renditions(article)
+    except (OSError, ValueError, Image.DecompressionBombError):
+        logger.exception("Could not make the renditions of article %s", article.pk)
+
+
+def rendition_deleted(sender, instance, **kwargs):
+    """post_delete receiver: a rendition's file goes with its row, also when its article does."""
+    file = instance.file
+    transaction.on_commit(lambda: file.storage.delete(file.name))
+
+
+def renditions_by_crop(article):
+    """{crop: {format: [renditions narrowest first]}} from the prefetched renditions."""
+    grouped = {}
+    for rendition in article.renditions.all():
+        grouped.setdefault(rendition.crop, {}).setdefault(rendition.format, []).append(rendition)
+    for formats in grouped.values():
+        for renditions in formats.values():
+            renditions.sort(key=lambda rendition: rendition.width)
+    return grouped
+
+
+def default_rendition(renditions):
+    """The widest rendition up to DEFAULT_WIDTH, else the narrowest."""
+    fitting = [rendition for rendition in renditions if rendition.width <= DEFAULT_WIDTH]
+    return fitting[-1] if fitting else renditions[0]

@@ -1,0 +1,150 @@
+"""Full-text search over published stories.
+
+PostgreSQL: a weighted tsvector column (headline A, dek B, body C) kept current by a
+trigger and indexed with GIN (both made by migration 0020), ranked with ts_rank, with ts_headline
+snippets. SQLite: an FTS5 table kept current by triggers, ranked with bm25. The
+triggers live in the database, so bulk updates and imports stay searchable too.
+"""
+
+import re
+import sqlite3
+from functools import cache
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.db import connection, connections
+from django.db.models import F, Q, Value
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Left
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from articles.models import Article
+
+SEARCH_CONFIG = "english"
+# Highlight markers: control characters no reader types, swapped for <mark> after escaping.
+MARK_START, MARK_STOP = "\x02", "\x03"
+FTS_TABLE = "articles_article_fts"
+# bm25 column weights, mirroring the PostgreSQL A/B/C weights of headline, dek and body.
+FTS_WEIGHTS = "10.0, 4.0, 1.0"
+
+# Created after every migrate (articles/apps.py): SQLite rebuilds a table when a later
+# migration alters it, and the triggers on the old table go with it.
+SQLITE_FTS_SQL = [
+    f"""CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5(
+        headline, dek, body, content='articles_article', content_rowid='id',
+        tokenize='porter unicode61 remove_diacritics 2')""",
+    f"""CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_insert AFTER INSERT ON articles_article BEGIN
+        INSERT INTO {FTS_TABLE}(rowid, headline, dek, body)
+        VALUES (new.id, new.headline, new.dek, new.body);
+    END""",
+    f"""CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_delete AFTER DELETE ON articles_article BEGIN
+        INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, headline, dek, body)
+        VALUES ('delete', old.id, old.headline, old.dek, old.body);
+    END""",
+    f"""CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_update
+        AFTER UPDATE OF headline, dek, body ON articles_article BEGIN
+        INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, headline, dek, body)
+        VALUES ('delete', old.id, old.headline, old.dek, old.body);
+        INSERT INTO {FTS_TABLE}(rowid, headline, dek, body)
+        VALUES (new.id, new.headline, new.dek, new.body);
+    END""",
+    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')",
+]
+
+
+@cache
+def sqlite_has_fts5():
+    """Whether the SQLite library Python links against was built with FTS5."""
+    try:
+        sqlite3.connect(":memory:").execute("CREATE VIRTUAL TABLE probe USING fts5(text)")
+    except sqlite3.OperationalError:
+        return False
+    return True
+
+
+def create_sqlite_index(using):
+    """Create (or repair) the FTS5 table and its triggers, and re-read every article."""
+    with connections[using].cursor() as cursor:
+        for statement in SQLITE_FTS_SQL:
+            cursor.execute(statement)
+
+
+def highlight(text):
+    """Escape a snippet, then turn the database's markers into <mark> elements."""
+    return mark_safe(escape(text or "").replace(MARK_START, "<mark>").replace(MARK_STOP, "</mark>"))
+
+
+def fts5_query(words):
+    """A MATCH expression that finds every word, whatever punctuation the reader typed."""
+    return " ".join(f'"{token}"' for token in re.findall(r"\w+", words))
+
+
+def search_articles(words, *, section=None, published_from=None, published_to=None):
+    """Published stories matching `words`, best first, each with `rank` and `snippet`."""
+    articles = Article.objects.published()
+    if section is not None:
+        articles = articles.filter(section=section)
+    if published_from is not None:
+        articles = articles.filter(published_at__date__gte=published_from)
+    if published_to is not None:
+        articles = articles.filter(published_at__date__lte=published_to)
+    if connection.vendor == "postgresql":
+        matched = postgres_search(articles, words)
+    elif sqlite_has_fts5():
+        matched = fts5_search(articles, words)
+    else:
+        matched = scan_search(articles, words)
+    return matched.for_listing()
+
+
+def postgres_search(articles, words):
+    query = SearchQuery(words, search_type="websearch", config=SEARCH_CONFIG)
+    return (
+        articles.filter(search_vector=query)
+        .annotate(
+            rank=SearchRank(F("search_vector"), query),
+            snippet=SearchHeadline(
+                "body",
+                query,
+                config=SEARCH_CONFIG,
+                start_sel=MARK_START,
+                stop_sel=MARK_STOP,
+                max_words=35,
+                min_words=15,
+            ),
+        )
+        .order_by("-rank", "-published_at", "-pk")
+    )
+
+
+def fts5_search(articles, words):
+    match = fts5_query(words)
+    if not match:
+        return articles.none()
+    matching = f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s AND rowid = articles_article.id"
+    return (
+        articles.filter(
+            pk__in=RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [match])
+        )
+        .annotate(
+            # bm25 is lower for better matches; negated so that rank reads like PostgreSQL's.
+            rank=RawSQL(f"(SELECT -bm25({FTS_TABLE}, {FTS_WEIGHTS}) {matching})", [match]),
+            snippet=RawSQL(
+                f"(SELECT snippet({FTS_TABLE}, 2, %s, %s, '…', 24) {matching})",
+                [MARK_START, MARK_STOP, match],
+            ),
+        )
+        .order_by("-rank", "-published_at", "-pk")
+    )
+
+
+def scan_search(articles, words):
+    """Without FTS5: every word must appear in the headline, dek or body, newest first."""
+    tokens = re.findall(r"\w+", words)
+    if not tokens:
+        return articles.none()
+    for token in tokens:
+        articles = articles.filter(
+            Q(headline__icontains=token) | Q(dek__icontains=token) | Q(body__icontains=token)
+        )
+    return articles.annotate(rank=Value(0.0), snippet=Left("body", 200)).newest_first()

@@ -1,0 +1,19 @@
+import io
+
+import pytest
+from django.core.files.base import ContentFile
+from PIL import Image
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Uploaded lead images and their renditions go to a throwaway folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def jpeg(width=1600, height=900, name="lead.jpg"):
+    """A real JPEG of the given size, ready to assign to Article.lead_image."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), (200, 40, 40)).save(buffer, "JPEG")
+    return ContentFile(buffer.getvalue(), name=name)

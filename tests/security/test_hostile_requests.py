@@ -1,0 +1,124 @@
+"""Garbage in the URL, odd methods, open redirects: a 4xx or a normal page, never a 500."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from articles.models import Article
+from tests.factories import make_article
+
+pytestmark = pytest.mark.django_db
+
+GARBAGE = [
+    "",
+    "0",
+    "-1",
+    "99999999",
+    "1e9",
+    "9" * 40,
+    "abc",
+    "last",
+    "1.5",
+    "null",
+    "[]",
+    "' OR 1=1 --",
+    "<script>alert(1)</script>",
+    "%",
+    "%ff",
+    "\u202e\ufffd",
+    "a" * 5000,
+]
+# Every query parameter a public page reads (pagination, search, filters, sort), and one
+# that no page reads.
+PARAMETERS = ["page", "before", "utm_source"]
+
+
+@pytest.fixture
+def public_urls():
+    tag = "budget"
+    for _ in range(3):
+        article = make_article(tags=[tag])
+    return [
+        reverse("articles:home"),
+        article.section.get_absolute_url(),
+        reverse("articles:tag", args=[tag]),
+        article.byline_authors[0].get_absolute_url(),
+        article.get_absolute_url(),
+    ]
+
+
+def test_garbage_in_every_query_parameter_never_fails(client, public_urls):
+    failures = []
+    for url in public_urls:
+        for name in PARAMETERS:
+            for value in GARBAGE:
+                response = client.get(url, {name: value})
+                if response.status_code >= 500:
+                    failures.append((url, name, value[:20], response.status_code))
+    assert failures == []
+
+
+def test_out_of_range_page_is_not_found_and_a_valid_page_is_served(client, public_urls):
+    section_page = public_urls[1]
+    last_seen = Article.objects.published().values_list("pk", flat=True).first()
+    assert client.get(section_page, {"before": str(last_seen)}).status_code == 200
+    assert client.get(section_page, {"before": "abc"}).status_code == 404
+    assert client.get(section_page, {"before": "99999999"}).status_code == 404
+
+
+@pytest.mark.parametrize("method", ["put", "delete", "patch", "trace"])
+def test_methods_the_site_does_not_use_are_refused(client, public_urls, method):
+    for url in public_urls + [reverse("admin:login")]:
+        response = getattr(client, method)(url)
+        assert response.status_code == 405, (method, url)
+        assert response["Allow"] == "GET, HEAD, POST, OPTIONS"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/?page=%00",
+        "/?q=bus%00es",
+        "/?%00=1",
+        "/article/%00/",
+        "/section/a%00b/",
+        "/admin/articles/article/?q=%00",
+    ],
+)
+def test_nul_bytes_in_the_url_are_a_bad_request(admin_client, url):
+    response = admin_client.get(url)
+    assert response.status_code == 400
+    assert "couldn’t read that address" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://evil.example/",
+        "//evil.example/",
+        "/\\evil.example/",
+        "\\\\evil.example",
+        "https:evil.example",
+        "javascript:alert(1)",
+        "http://testserver@evil.example/",
+        " //evil.example",
+        "https://testserver.evil.example/",
+    ],
+)
+def test_login_never_redirects_off_site(client, target):
+    get_user_model().objects.create_user("editor", password="pw", is_staff=True)
+    response = client.post(
+        reverse("admin:login") + "?next=" + target,
+        {"username": "editor", "password": "pw", "next": target},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:index")
+
+
+def test_login_keeps_a_local_next(client):
+    get_user_model().objects.create_user("editor", password="pw", is_staff=True)
+    target = reverse("admin:articles_article_changelist")
+    response = client.post(
+        reverse("admin:login"), {"username": "editor", "password": "pw", "next": target}
+    )
+    assert response["Location"] == target
