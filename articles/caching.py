@@ -16,6 +16,7 @@ time (`max-age=0, must-revalidate`), which the ETag makes a cheap 304.
 """
 
 import hashlib
+import logging
 import time
 
 from django.conf import settings
@@ -30,6 +31,8 @@ from django.utils.cache import add_never_cache_headers, get_conditional_response
 from django.utils.crypto import get_random_string
 from django.utils.http import http_date
 
+logger = logging.getLogger(__name__)
+
 VERSION_KEY = "reader-pages:version"
 # Apps whose rows readers see, directly or on a page (articles, bylines, sources, sections,
 # tags, comments). A write to any of their models starts a new content version.
@@ -39,13 +42,25 @@ _STORED_HEADERS = {"content-type", "content-language", "vary", "x-frame-options"
 
 
 def content_version():
-    """The current content version, starting one if the cache has none (cold or evicted)."""
-    return cache.get(VERSION_KEY) or start_new_version()
+    """The current content version, starting one if the cache has none (cold or evicted).
+
+    No database query here: this runs before the view, where a database outage must still
+    reach the view's own error handling. The boundary is found when a page is stored.
+    """
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, _new_version(), timeout=None)
+        version = cache.get(VERSION_KEY)
+    return version
+
+
+def _new_version():
+    return f"{time.time_ns():x}{get_random_string(6)}"
 
 
 def start_new_version():
     """File every later page under a new version, and note when it next changes by itself."""
-    version = f"{time.time_ns():x}{get_random_string(6)}"
+    version = _new_version()
     cache.set(VERSION_KEY, version, timeout=None)
     # Computed after the version is set: any write committed before this point is seen, and
     # any write after it starts yet another version, so the current one's boundary is right.
@@ -62,7 +77,7 @@ def content_changed():
     """
     if transaction.get_connection().in_atomic_block:
         start_new_version()
-    transaction.on_commit(start_new_version)
+    transaction.on_commit(start_new_version, robust=True)
 
 
 def next_visibility_change():
@@ -158,9 +173,13 @@ class ReaderPageCacheMiddleware:
             add_never_cache_headers(response)
             return response
 
-        version = content_version()
-        key = _page_key(version, request)
-        entry = cache.get(key)
+        try:
+            version = content_version()
+            key = _page_key(version, request)
+            entry = cache.get(key)
+        except Exception:  # A cache outage must not take the site down: serve it uncached.
+            logger.warning("reader page cache unavailable", exc_info=True)
+            return self.get_response(request)
         if entry is not None:
             content, headers, etag, last_modified = entry
             response = HttpResponse(content, headers=headers)

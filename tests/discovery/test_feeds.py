@@ -59,7 +59,8 @@ def test_atom_authors_link_to_their_pages(client):
 def test_guid_survives_a_new_headline_and_slug(client, name):
     article = make_article()
     (before,) = parse(client, reverse(name)).entries
-    Article.objects.filter(pk=article.pk).update(headline="Corrected", slug="corrected")
+    article.headline, article.slug = "Corrected", "corrected"
+    article.save()
     (after,) = parse(client, reverse(name)).entries
     assert after.title == "Corrected" and after.id == before.id
 
