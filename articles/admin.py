@@ -1,9 +1,20 @@
 from django.contrib import admin
 from django.db import models
 
+from articles import previews
 from articles.admin_desk import DeskAdminMixin
+from articles.admin_history import ArticleHistoryAdminMixin
 from articles.images import LeadImageField
-from articles.models import Article, Author, Byline, Section, Source
+from articles.models import (
+    Article,
+    Author,
+    Byline,
+    Correction,
+    PreviewAccess,
+    PreviewLink,
+    Section,
+    Source,
+)
 
 
 @admin.register(Section)
@@ -38,7 +49,7 @@ class SourceInline(admin.StackedInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(DeskAdminMixin, admin.ModelAdmin):
+class ArticleAdmin(DeskAdminMixin, ArticleHistoryAdminMixin, admin.ModelAdmin):
     list_display = [
         "headline",
         "state_badge",
@@ -99,3 +110,53 @@ class ArticleAdmin(DeskAdminMixin, admin.ModelAdmin):
             },
         ),
     ]
+
+
+@admin.register(Correction)
+class CorrectionAdmin(admin.ModelAdmin):
+    """Every correction on the site; most are added on the story's own change form."""
+
+    list_display = ["article", "kind", "published_at"]
+    list_filter = ["kind"]
+    list_select_related = ["article"]
+    search_fields = ["text", "article__headline"]
+    date_hierarchy = "published_at"
+    autocomplete_fields = ["article"]
+    fields = ["article", "kind", "published_at", "text"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            obj.article.mark_updated(obj.published_at)
+
+
+class PreviewAccessInline(admin.TabularInline):
+    model = PreviewAccess
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ["accessed_at", "user", "ip_address", "user_agent"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PreviewLink)
+class PreviewLinkAdmin(admin.ModelAdmin):
+    """Shared previews and who read them; links are made from the article's change form."""
+
+    list_display = ["article", "created_by", "created_at", "expires_at", "revoked_at"]
+    list_select_related = ["article", "created_by"]
+    list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
+    search_fields = ["article__headline"]
+    fields = readonly_fields = ["article", "created_by", "created_at", "expires_at", "revoked_at"]
+    inlines = [PreviewAccessInline]
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description="Revoke the selected links", permissions=["change"])
+    def revoke(self, request, queryset):
+        for link in queryset:
+            previews.revoke(link)
+        self.message_user(request, f"Revoked {len(queryset)} preview link(s).")

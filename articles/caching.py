@@ -37,6 +37,18 @@ VERSION_KEY = "reader-pages:version"
 # Apps whose rows readers see, directly or on a page (articles, bylines, sources, sections,
 # tags, comments). A write to any of their models starts a new content version.
 READER_VISIBLE_APPS = {"articles", "comments", "taggit"}
+# Their models that only staff ever see: writing them leaves every reader page as it was.
+STAFF_ONLY_MODELS = {
+    "articles.desk",
+    "articles.editorialevent",
+    "articles.revision",
+    "articles.previewlink",
+    "articles.previewaccess",
+    "comments.report",
+    "comments.moderationlogentry",
+    "comments.ban",
+    "comments.wordlistterm",
+}
 # Headers a stored page keeps; the rest (Date, Server, connection headers) are the server's.
 _STORED_HEADERS = {"content-type", "content-language", "vary", "x-frame-options", "link"}
 
@@ -177,8 +189,10 @@ class ReaderPageCacheMiddleware:
             version = content_version()
             key = _page_key(version, request)
             entry = cache.get(key)
-        except Exception:  # A cache outage must not take the site down: serve it uncached.
-            logger.warning("reader page cache unavailable", exc_info=True)
+        except Exception as error:
+            # The cache or the database is down: serve uncached, so that /healthz and the
+            # friendly 503 page can say which (any cache backend's errors land here).
+            logger.warning("page cache unavailable: %s", error)
             return self.get_response(request)
         if entry is not None:
             content, headers, etag, last_modified = entry
@@ -202,7 +216,10 @@ class ReaderPageCacheMiddleware:
 
 
 def _is_reader_visible(sender):
-    return sender._meta.app_label in READER_VISIBLE_APPS
+    return (
+        sender._meta.app_label in READER_VISIBLE_APPS
+        and sender._meta.label_lower not in STAFF_ONLY_MODELS
+    )
 
 
 @receiver(post_save, dispatch_uid="reader_pages_saved")

@@ -35,13 +35,9 @@ def json_ld(data):
     )
 
 
-def canonical_url(request, path, page_number=1, before=None):
-    """The page's one address: no query string except the page of a paginated list (its
-    number, or on a keyset list the last story seen)."""
-    suffix = f"?page={page_number}" if page_number and page_number > 1 else ""
-    if before:
-        suffix = f"?before={before}"
-    return request.build_absolute_uri(path + suffix)
+def canonical_url(request, path, query=""):
+    """The page's one address: no query string except where a paginated list has got to."""
+    return request.build_absolute_uri(f"{path}?{query}" if query else path)
 
 
 def publisher(request):
@@ -97,11 +93,11 @@ def lead_images(request, article):
     return images
 
 
-def for_page(request, *, title=None, description=None, page_number=1, before=None, section=None):
+def for_page(request, *, title=None, description=None, page_query="", section=None):
     """Metadata of a home, section, tag or author page."""
     title = title or settings.NEWSROOM_NAME
     description = Truncator(description or settings.NEWSROOM_TAGLINE).chars(DESCRIPTION_LENGTH)
-    canonical = canonical_url(request, request.path, page_number, before)
+    canonical = canonical_url(request, request.path, page_query)
     home = (settings.NEWSROOM_NAME, reverse("articles:home"))
     return {
         "canonical": canonical,

@@ -1,15 +1,18 @@
 import re
 from datetime import timedelta
 
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import permission_required
 from django.db.models import Count, Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
+from articles import previews
 from articles.feeds import heading_feeds
 from articles.forms import SearchForm
-from articles.models import Article, Author, Section
+from articles.models import Article, Author, Correction, Section, SlugRedirect
 from articles.search import search_articles
 
 LIST_PAGE_SIZE = 20
@@ -144,9 +147,21 @@ class ArticleView(DetailView):
             # A killed story's URL says it is gone for good, and why, instead of "not found".
             killed = Article.objects.filter(slug=kwargs["slug"], status=Article.Status.KILLED)
             article = killed.only("headline", "kill_notice").first()
-            if article is None:
+            if article is not None:
+                return render(
+                    request, "articles/article_killed.html", {"article": article}, status=410
+                )
+            # A published article's former address answers with a permanent redirect.
+            moved = (
+                SlugRedirect.objects.filter(
+                    old_slug=self.kwargs["slug"], article__in=Article.objects.published()
+                )
+                .select_related("article")
+                .first()
+            )
+            if moved is None:
                 raise
-            return render(request, "articles/article_killed.html", {"article": article}, status=410)
+            return redirect(moved.article, permanent=True)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(related=self.related_articles(), **kwargs)
@@ -200,3 +215,37 @@ class SearchView(ListView):
             criteria=criteria.urlencode(),
             **kwargs,
         )
+
+
+class CorrectionListView(ListView):
+    """Every correction, clarification, update and editor's note on the site, newest first."""
+
+    template_name = "articles/corrections.html"
+    paginate_by = LIST_PAGE_SIZE
+    context_object_name = "corrections"
+
+    def get_queryset(self):
+        return (
+            Correction.objects.on_public_articles()
+            .select_related("article")
+            .only("kind", "text", "published_at", "article__headline", "article__slug")
+            .newest_first()
+        )
+
+
+@staff_member_required
+@permission_required("articles.view_article", raise_exception=True)
+def preview(request, pk):
+    """Any article, in any state, as readers would see it at its address."""
+    return previews.render_preview(request, previews.article_for_preview(pk))
+
+
+def shared_preview(request, token):
+    """A draft shared by an editor's link, for as long as the link lasts."""
+    link = previews.link_for_token(token)
+    if not link.is_usable:
+        return previews.render_withdrawn(request, link)
+    previews.log_access(link, request)
+    return previews.render_preview(
+        request, previews.article_for_preview(link.article_id), link=link
+    )

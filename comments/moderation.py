@@ -25,6 +25,7 @@ from django.db.models import F, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from articles import caching
 from articles.models import ModerationMode
 from comments.models import (
     BannedDomain,
@@ -660,6 +661,10 @@ def erase(*, email, by=None, reference=""):
 
 
 def _log(comment, actor, action, from_status, to_status, *, rule="", reason=""):
+    # Decisions are conditional UPDATEs, which no save signal sees: tell the page cache here,
+    # the one place every decision passes.
+    if from_status != to_status:
+        caching.content_changed()
     ModerationLogEntry.objects.create(
         comment=comment,
         article_id=comment.article_id,

@@ -224,3 +224,6 @@ AXES_CLIENT_IP_CALLABLE = "newsroom.login_guard.client_address"
 
 # Comments: at most N comments per window (seconds), per email and per network (/24, /48).
 COMMENT_RATE_LIMITS = [(10, 1), (60 * 60, 20)]
+
+# Shared preview links for drafts expire after this many hours (editors can revoke sooner).
+PREVIEW_LINK_HOURS = env.int("PREVIEW_LINK_HOURS", default=48)

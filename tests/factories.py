@@ -5,7 +5,7 @@ from itertools import count
 
 from django.utils import timezone
 
-from articles.models import Article, Author, Byline, Section, Source
+from articles.models import Article, Author, Byline, Correction, Section, Source
 
 _serial = count(1)
 
@@ -71,6 +71,11 @@ def make_staff(role=None, *, byline=False, **overrides):
     fields.update(overrides)
     user = User.objects.create_user(**fields)
     if role:
+        if not Group.objects.filter(name=role).exists():
+            # A transactional test (the browser tests) flushed the groups the migration made.
+            from articles.roles import sync_role_groups
+
+            sync_role_groups()
         user.groups.add(Group.objects.get(name=role))
     if byline:
         make_author(name=f"Byline of {user.username}", user=user)
@@ -92,3 +97,9 @@ def make_comment(*, article=None, **overrides):
     }
     fields.update(overrides)
     return Comment.objects.create(article=article or make_article(), **fields)
+
+
+def make_correction(article, **overrides):
+    fields = {"kind": Correction.Kind.CORRECTION, "text": "An earlier version misspelt a name."}
+    fields.update(overrides)
+    return Correction.objects.create(article=article, **fields)

@@ -11,12 +11,14 @@ def page_metadata(context, *, article=None, title=None, description=None, sectio
     request = context["request"]
     if article is not None:
         return metadata.for_article(request, article)
+    # Numbered pages (search) or keyset pages (lists: the view has checked `before`).
     page = context.get("page_obj")
+    if page and page.number > 1:
+        page_query = f"page={page.number}"
+    elif context.get("is_older_page"):
+        page_query = f"before={request.GET['before']}"
+    else:
+        page_query = ""
     return metadata.for_page(
-        request,
-        title=title,
-        description=description,
-        page_number=page.number if page else 1,
-        before=request.GET.get("before") if context.get("is_older_page") else None,
-        section=section,
+        request, title=title, description=description, page_query=page_query, section=section
     )

@@ -13,6 +13,11 @@ def change_form_data(client, article, **changes):
     """The change form's current values (main form and inlines), with `changes` on top."""
     response = client.get(change_url(article))
     assert response.status_code == 200, response.status_code
+    return form_data(response, **changes)
+
+
+def form_data(response, **changes):
+    """What an admin form page (add, change, or one refused) would post, with `changes`."""
     forms = [response.context["adminform"].form]
     for inline in response.context["inline_admin_formsets"]:
         forms += [inline.formset.management_form, *inline.formset.forms]

@@ -1,0 +1,75 @@
+import pytest
+from django.urls import reverse
+
+from articles.models import SlugRedirect
+from tests.factories import make_article, make_draft
+
+pytestmark = pytest.mark.django_db
+
+
+def _rename(article, slug):
+    article.slug = slug
+    article.save()
+
+
+def test_old_address_of_published_article_redirects_permanently_to_the_new_one(client):
+    article = make_article(slug="council-votes")
+    _rename(article, "council-votes-on-buses")
+    response = client.get("/article/council-votes/")
+    assert response.status_code == 301
+    assert response["Location"] == "/article/council-votes-on-buses/"
+    assert client.get(response["Location"]).status_code == 200
+
+
+def test_every_former_address_leads_to_the_current_one(client):
+    article = make_article(slug="first")
+    _rename(article, "second")
+    _rename(article, "third")
+    for old in ["first", "second"]:
+        response = client.get(f"/article/{old}/")
+        assert (response.status_code, response["Location"]) == (301, "/article/third/")
+
+
+def test_changing_back_to_an_old_slug_serves_the_article_there_again(client):
+    article = make_article(slug="first")
+    _rename(article, "second")
+    _rename(article, "first")
+    assert client.get("/article/first/").status_code == 200
+    response = client.get("/article/second/")
+    assert (response.status_code, response["Location"]) == (301, "/article/first/")
+
+
+def test_renaming_a_draft_keeps_no_history():
+    article = make_draft(slug="working-title")
+    _rename(article, "final-title")
+    assert not SlugRedirect.objects.exists()
+
+
+def test_old_address_of_an_article_no_longer_published_is_not_found(client):
+    article = make_article(slug="first")
+    _rename(article, "second")
+    article.status = article.Status.UNPUBLISHED
+    article.save()
+    assert client.get("/article/first/").status_code == 404
+
+
+def test_an_article_now_at_an_old_address_wins_over_the_redirect(client):
+    moved = make_article(slug="first")
+    _rename(moved, "second")
+    newcomer = make_article(slug="first", headline="A different story")
+    response = client.get("/article/first/")
+    assert response.status_code == 200
+    assert response.context["article"] == newcomer
+
+
+def test_unknown_address_is_still_not_found(client):
+    assert client.get(reverse("articles:article", args=["never-was"])).status_code == 404
+
+
+def test_redirect_costs_one_indexed_lookup_after_the_miss(client, django_assert_num_queries):
+    article = make_article(slug="first")
+    _rename(article, "second")
+    # 1 the article at this slug (missing), 2 a killed story there? (no), 3 the slug history
+    # joined to its article
+    with django_assert_num_queries(3):
+        assert client.get("/article/first/").status_code == 301
