@@ -54,13 +54,25 @@ _STORED_HEADERS = {"content-type", "content-language", "vary", "x-frame-options"
 
 
 def content_version():
-    """The current content version, starting one if the cache has none (cold or evicted)."""
-    return cache.get(VERSION_KEY) or start_new_version()
+    """The current content version, starting one if the cache has none (cold or evicted).
+
+    No database query here: this runs before the view, where a database outage must still
+    reach the view's own error handling. The boundary is found when a page is stored.
+    """
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, _new_version(), timeout=None)
+        version = cache.get(VERSION_KEY)
+    return version
+
+
+def _new_version():
+    return f"{time.time_ns():x}{get_random_string(6)}"
 
 
 def start_new_version():
     """File every later page under a new version, and note when it next changes by itself."""
-    version = f"{time.time_ns():x}{get_random_string(6)}"
+    version = _new_version()
     cache.set(VERSION_KEY, version, timeout=None)
     # Computed after the version is set: any write committed before this point is seen, and
     # any write after it starts yet another version, so the current one's boundary is right.
@@ -77,7 +89,7 @@ def content_changed():
     """
     if transaction.get_connection().in_atomic_block:
         start_new_version()
-    transaction.on_commit(start_new_version)
+    transaction.on_commit(start_new_version, robust=True)
 
 
 def next_visibility_change():

@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import permission_required
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.generic import DetailView, ListView, TemplateView
@@ -40,25 +40,9 @@ class HomeView(TemplateView):
         )
 
     def section_rails(self):
-        """The newest few stories of every section, in one query however long the archive.
-
-        Each rail slot is a subquery reading one row from the top of its section's index
-        (index-only on both databases), instead of ranking the whole archive.
-        """
-        newest = (
-            Article.objects.published().filter(section=OuterRef("pk")).newest_first().values("pk")
-        )
-        slots = Section.objects.order_by().annotate(
-            **{f"slot{n}": Subquery(newest[n : n + 1]) for n in range(self.per_section)}
-        )
-        first, *others = [slots.values(f"slot{n}") for n in range(self.per_section)]
-        stories = (
-            Article.objects.filter(pk__in=first.union(*others, all=True))
-            .for_listing()
-            .order_by("section__position", "section__name", "-published_at", "-pk")
-        )
+        """The newest few stories of every section, grouped by section in display order."""
         rails = {}
-        for article in stories:
+        for article in Article.objects.newest_per_section(self.per_section).for_listing():
             rails.setdefault(article.section, []).append(article)
         return rails.items()
 
