@@ -203,12 +203,15 @@ def test_lead_image_with_alt_and_credit_passes(editor, lead_image):
 
 def test_scheduled_story_appears_at_its_time_without_any_command(client, editor):
     article = story(State.APPROVED)
-    at = timezone.now().replace(microsecond=0) + timedelta(seconds=2)
+    # Warm up: the first request pays for loading templates, which must not eat the second.
+    assert client.get(article.get_absolute_url()).status_code == 404
+    at = timezone.now().replace(microsecond=0) + timedelta(seconds=3)
     workflow.schedule(article=article, by=editor, at=at)
     while timezone.now() < at - timedelta(seconds=1):
         time.sleep(0.05)
-    assert timezone.now() < at
-    assert client.get(article.get_absolute_url()).status_code == 404
+    before = client.get(article.get_absolute_url()).status_code
+    assert timezone.now() < at, "the page took over a second: the machine is too loaded"
+    assert before == 404
     assert not Article.objects.published().filter(pk=article.pk).exists()
     while timezone.now() < at + timedelta(seconds=1):
         time.sleep(0.05)
