@@ -12,6 +12,8 @@ def validate_lead_image(upload):
     Pillow opens the file restricted to those formats and checks the pixel count from
     the header, so a decompression bomb is refused before anything is decoded.
     """
+    if getattr(upload, "_committed", False):
+        return  # Already stored: it was checked, and re-encoded, when it was uploaded.
     if upload.size > settings.LEAD_IMAGE_MAX_BYTES:
         raise ValidationError(
             "The image is %(size)s; the limit is %(limit)s.",

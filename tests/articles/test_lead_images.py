@@ -123,3 +123,15 @@ def test_oversized_file_is_refused_naming_the_limit(admin_client, settings):
     )
     error = response.context["adminform"].form.errors["lead_image"][0]
     assert "the limit is 1.0" in error
+
+
+def test_an_illustrated_story_saves_again_without_a_new_upload(admin_client):
+    article = make_article()
+    assert upload(admin_client, article, "square.png", image_bytes("PNG")).status_code == 302
+    article.refresh_from_db()
+    stored = article.lead_image.name
+    data = change_form_data(admin_client, article, headline="Re-saved with its picture")
+    assert admin_client.post(change_url(article), data).status_code == 302
+    article.refresh_from_db()
+    assert article.headline == "Re-saved with its picture" and article.lead_image.name == stored
+    article.full_clean()  # The stored picture is not re-validated as if it were an upload.
