@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
 from articles.models import Article, PreviewAccess, PreviewLink
+from newsroom.login_guard import client_address
 
 
 def create_link(article, *, by):
@@ -53,7 +54,7 @@ def log_access(link, request):
     PreviewAccess.objects.create(
         link=link,
         user=request.user if request.user.is_authenticated else None,
-        ip_address=request.META.get("REMOTE_ADDR") or None,
+        ip_address=client_address(request) or None,
         user_agent=request.headers.get("User-Agent", "")[:300],
     )
 

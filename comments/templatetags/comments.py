@@ -2,7 +2,7 @@ import re
 
 from django import template
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
@@ -19,17 +19,16 @@ TRAILING_PUNCTUATION = ".,;:!?'\""
 def comment_block(context, article):
     """The comment area under an article: count, threads page by page, and the form.
 
-    Three queries however many comments and replies: settings, counts, and one for the
-    page's threads together with their replies.
+    Two queries however many comments and replies: settings with the counts, and one for
+    the page's threads together with their replies.
     """
     request = context["request"]
-    desk = CommentSettings.load()
+    desk = CommentSettings.load_with_counts(article)
     published = Comment.objects.published().filter(article=article)
-    counts = published.aggregate(total=Count("pk"), threads=Count("pk", filter=Q(parent=None)))
     per_page = desk.threads_per_page
     all_threads = published.filter(parent=None).order_by("posted_at", "pk")
     paginator = Paginator(all_threads, per_page)
-    paginator.count = counts["threads"]  # Already counted above: no second COUNT query.
+    paginator.count = desk.thread_total  # Already counted: no second COUNT query.
     page = paginator.get_page(request.GET.get("comments_page"))
     # Sliced by hand so that the query runs (and is counted) even when there are none.
     start = (page.number - 1) * per_page
@@ -46,7 +45,7 @@ def comment_block(context, article):
         thread.thread_replies = replies.get(thread.pk, [])
     return {
         "article": article,
-        "comment_count": counts["total"],
+        "comment_count": desk.comment_total,
         "page": page,
         "threads": threads,
         "is_open": desk.is_thread_open(article),

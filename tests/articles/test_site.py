@@ -179,14 +179,14 @@ def test_article_page_query_count_is_fixed(client, django_assert_num_queries):
     for _ in range(3):
         make_article(section=section, tags=["a"])
     # 1 article + section, 2 bylines + authors, 3 sources, 4 tags, 5 lead-image renditions,
-    # 6 corrections, 7 related, 8 nav sections, 9 comment settings, 10 comment counts,
-    # 11 comment threads with their replies
-    with django_assert_num_queries(11):
+    # 6 corrections, 7 related, 8 nav sections, 9 comment settings with the comment counts,
+    # 10 comment threads with their replies
+    with django_assert_num_queries(10):
         client.get(article.get_absolute_url())
     _enrich(article, 5)
     for _ in range(5):
         make_article(section=section, tags=["b"])
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         assert client.get(article.get_absolute_url()).status_code == 200
 
 
