@@ -141,7 +141,11 @@ class ArticleFeed(Feed):
         if not article.lead_image:
             return []
         mime_type = mimetypes.guess_type(article.lead_image.name)[0] or "image/jpeg"
-        return [Enclosure(article.lead_image.url, str(article.lead_image.size), mime_type)]
+        try:
+            length = article.lead_image.size
+        except OSError:  # Gone from storage: the feed still lists the picture, length unknown.
+            length = 0
+        return [Enclosure(article.lead_image.url, str(length), mime_type)]
 
     def item_extra_kwargs(self, article):
         return {

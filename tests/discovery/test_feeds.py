@@ -145,3 +145,11 @@ def test_feed_query_count_is_fixed(client, django_assert_num_queries):
     # 1 the section, then the same three
     with django_assert_num_queries(4):
         client.get(reverse("articles:section_feed_rss", args=[section.slug]))
+
+
+@pytest.mark.parametrize("name", SITE_FEEDS)
+def test_a_lead_image_missing_from_storage_does_not_break_the_feed(client, name):
+    article = make_article(lead_image=jpeg(), lead_image_alt="A harbour at dusk")
+    article.lead_image.storage.delete(article.lead_image.name)
+    (entry,) = parse(client, reverse(name)).entries
+    assert entry.enclosures[0].href == "http://testserver" + article.lead_image.url
