@@ -23,6 +23,7 @@ from django.utils.html import format_html
 
 from articles import workflow
 from articles.models import ArticleStatus, Desk, EditorialAction, EditorialEvent, Section
+from newsroom.admin import LogAdmin
 
 State = ArticleStatus
 Action = EditorialAction
@@ -319,7 +320,7 @@ class DeskAdminMixin:
 
 
 @admin.register(EditorialEvent)
-class EditorialEventAdmin(admin.ModelAdmin):
+class EditorialEventAdmin(LogAdmin):
     """The audit log: read-only, filterable, every editorial action ever taken."""
 
     list_display = [
@@ -351,15 +352,6 @@ class EditorialEventAdmin(admin.ModelAdmin):
             return event.headline
         url = reverse("admin:articles_article_change", args=[event.article_id])
         return format_html('<a href="{}">{}</a>', url, event.headline)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Desk)

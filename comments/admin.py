@@ -11,6 +11,7 @@ from comments.models import (
     ModerationLogEntry,
     WordListTerm,
 )
+from newsroom.admin import LogAdmin
 
 
 def _decision_action(action, reason="", label=""):
@@ -64,20 +65,11 @@ class CommentAdmin(admin.ModelAdmin):
 
 
 @admin.register(ModerationLogEntry)
-class ModerationLogEntryAdmin(admin.ModelAdmin):
+class ModerationLogEntryAdmin(LogAdmin):
     list_display = ["logged_at", "actor_name", "action", "from_status", "to_status", "reason"]
     list_filter = ["action", "rule", "actor"]
     list_select_related = ["actor"]
     date_hierarchy = "logged_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(WordListTerm)
