@@ -214,6 +214,9 @@ class ArticleHistoryAdminMixin:
     def revisions_view(self, request, pk):
         article = self.article_or_404(request, pk)
         history = list(article.revisions.select_related("created_by").defer("snapshot"))
+        # Each revision with the one before it (none for the first, nor for an imported
+        # story that no one has saved at the desk yet).
+        previous = [*history[1:], None] if history else []
         rows = [
             {
                 "revision": revision,
@@ -222,7 +225,7 @@ class ArticleHistoryAdminMixin:
                 ),
                 "live_url": self.compare_url(article, revision.number),
             }
-            for revision, older in zip(history, [*history[1:], None], strict=True)
+            for revision, older in zip(history, previous, strict=True)
         ]
         return TemplateResponse(
             request,

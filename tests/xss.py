@@ -56,7 +56,8 @@ class HostileNewsroom:
         ]
 
     def admin_urls(self):
-        """The desk's pages that show the payloads: lists, forms, history, delete confirmation."""
+        """The desk's pages that show the payloads: lists, forms, history, revisions and their
+        word diff, delete confirmation."""
         urls = [
             reverse("admin:index"),
             reverse("admin:articles_article_changelist"),
@@ -74,8 +75,11 @@ class HostileNewsroom:
         # History and delete confirmation show the headline as the change form's title
         # does; every seventh story keeps the suite quick while covering each family.
         for article in self.articles[::7]:
-            for view in ("history", "delete"):
+            for view in ("history", "delete", "revisions"):
                 urls.append(reverse(f"admin:articles_article_{view}", args=[article.pk]))
+            # Everything the story says, as a diff against nothing: every field inserted.
+            compare = reverse("admin:articles_article_compare", args=[article.pk])
+            urls.append(f"{compare}?from=0&to=live")
         for author in self.authors:
             urls.append(reverse("admin:articles_author_change", args=[author.pk]))
         for section in self.sections:

@@ -70,6 +70,13 @@ def test_change_page_links_to_the_history_which_lists_every_version(desk):
     assert page.count('name="from"') == 3
 
 
+def test_history_of_a_story_never_saved_at_the_desk_is_an_empty_list(desk):
+    imported = make_article()  # As the importer files it: no desk save, no revision yet.
+    response = desk.get(reverse("admin:articles_article_revisions", args=[imported.pk]))
+    assert response.status_code == 200
+    assert 'name="from"' not in response.content.decode()
+
+
 def test_compare_two_versions_shows_changed_words_field_by_field(desk):
     article = make_article(body="The council met on Monday.\n\nIt voted for buses.")
     save(desk, article, body="The council met on Tuesday.\n\nIt voted for buses.", dek="New dek.")
