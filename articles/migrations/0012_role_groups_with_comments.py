@@ -8,10 +8,10 @@ def sync_role_groups(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    # Run after the comments app's own grants, so that articles/roles.py has the last word.
+    # After the comments tables exist, so that the groups get their permissions too.
     dependencies = [
         ("articles", "0021_renditions"),
-        ("comments", "0002_moderator_group_and_settings"),
+        ("comments", "0002_settings_row"),
     ]
 
     operations = [migrations.RunPython(sync_role_groups, migrations.RunPython.noop)]
