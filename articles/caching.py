@@ -71,13 +71,12 @@ def _new_version():
 
 
 def start_new_version():
-    """File every later page under a new version.
-
-    One cache write and no query: a save fires this once per row it touches (bylines,
-    sources, tags), and the version's boundary is found once, when its first page is stored.
-    """
+    """File every later page under a new version, and note when it next changes by itself."""
     version = _new_version()
     cache.set(VERSION_KEY, version, timeout=None)
+    # Computed after the version is set: any write committed before this point is seen, and
+    # any write after it starts yet another version, so the current one's boundary is right.
+    cache.set(_boundary_key(version), _timestamp(next_visibility_change()), timeout=None)
     return version
 
 
