@@ -37,6 +37,7 @@ def page_urls():
     """(page type, URL) for every page type the site has, resolved against the database."""
     from django.db.models import Count
     from django.urls import NoReverseMatch, reverse
+    from django.utils import timezone
     from taggit.models import Tag
 
     from articles.models import Article, Author, Section
@@ -69,7 +70,33 @@ def page_urls():
         "slug", flat=True
     ):
         pages.append((f"article, {slug.rsplit('-', 1)[1]} comments", url("articles:article", slug)))
+    pages += search_pages(url("articles:search"))
+    newest = Article.objects.published().newest_first().values_list("published_at", flat=True)
+    latest_month = newest and f"articles-{timezone.localtime(newest[0]):%Y-%m}"
+    pages += [
+        ("feed (RSS)", url("articles:feed_rss")),
+        ("sitemap index", url("articles:sitemap_index")),
+        ("sitemap, latest month", latest_month and url("articles:sitemap", latest_month)),
+        ("news sitemap", url("articles:sitemap_news")),
+    ]
     return [(label, address) for label, address in pages if address]
+
+
+def search_pages(search_url):
+    """Searches as readers make them: a rare name (a dozen stories), the most famous name
+    (about one story in eight) and a word in every story, which ranks the whole archive."""
+    from bench.generate import WORDS, place_names
+
+    names = place_names()
+    queries = [
+        ("rare name", names[len(names) // 2]),
+        ("common name", names[0]),
+        ("every story", WORDS[0]),
+    ]
+    return [
+        (f"search, {kind}", f"{search_url}?{urllib.parse.urlencode({'q': words})}")
+        for kind, words in queries
+    ]
 
 
 def deep_section_page(slug, section_url, page=500):
@@ -169,12 +196,14 @@ def worker_cpu_seconds(server):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def wrk(url, duration, server, headers=()):
+def wrk(url, duration, server, headers=(), script=None):
     """Requests per second and latency median/99th percentile (ms) under wrk on core 1, and
     requests per second of the worker's CPU time."""
     command = ["taskset", "-c", "1", "wrk", "-t1", "-c8", f"-d{duration}s", "--latency"]
     for header in headers:
         command += ["-H", header]
+    if script:
+        command += ["-s", script]
     cpu_before = worker_cpu_seconds(server)
     output = subprocess.run(
         [*command, url], capture_output=True, text=True, timeout=duration + 30
@@ -232,6 +261,49 @@ def measure_http(pages, duration):
             server.terminate()
             server.wait(timeout=30)
     return results, extras
+
+
+def measure_memory(pages, total=10_000, rounds=5):
+    """The worker's resident memory while it serves `total` uncached requests spread over
+    every page type (wrk cycles through them with a Lua script): one sample per round."""
+    import tempfile
+
+    paths = ", ".join(f'"{url}"' for _label, url in pages)
+    script = (
+        f"paths = {{{paths}}}\ni = 0\n"
+        "request = function()\n  i = i % #paths + 1\n  return wrk.format(nil, paths[i])\nend\n"
+    )
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = start_gunicorn(port, cached=False)
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as lua:
+        lua.write(script)
+        lua.flush()
+        try:
+            for _label, url in pages:
+                urllib.request.urlopen(base + url).read()
+            samples, served, errors = [(0, worker_rss_kb(server))], 0, []
+            # Each round lasts long enough for its share of requests at the rate seen so far.
+            rate, round_seconds = None, 10
+            while served < total:
+                figures = wrk(base + "/", round_seconds, server, script=lua.name)
+                served += figures["requests"]
+                errors += [figures["errors"]] if figures["errors"] else []
+                samples.append((served, worker_rss_kb(server)))
+                rate = figures["rate"]
+                round_seconds = max(5, int(total / rounds / max(rate, 1)) + 1)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    return {"samples": samples, "errors": errors}
+
+
+def memory_report(figures):
+    samples = " → ".join(f"{rss / 1024:.1f} MiB at {n:,}" for n, rss in figures["samples"])
+    return (
+        "\n\n### Worker memory over 10,000 uncached requests (every page type in turn)\n\n"
+        f"{samples} requests; errors: {', '.join(figures['errors']) or 'none'}"
+    )
 
 
 def measure_mixed(duration, readers=50, publish_every=5):
@@ -423,8 +495,10 @@ def run(*, repeat=30, http=False, duration=10, mixed=0, write=False, out=print):
         for label, figures in http_results.items():
             results[label].update(figures)
     mixed_text = ""
+    if http:
+        mixed_text += memory_report(measure_memory(pages))
     if mixed:
-        mixed_text = mixed_report(measure_mixed(mixed), mixed, readers=50)
+        mixed_text += mixed_report(measure_mixed(mixed), mixed, readers=50)
     vendor = connection.vendor
     command = " ".join(shlex.quote(arg) for arg in sys.argv)
     sizes = ", ".join(f"{n:,} {what}" for what, n in archive_size().items())

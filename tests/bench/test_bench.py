@@ -39,6 +39,8 @@ def test_runner_measures_every_page_type_within_the_query_budget(archive):
     assert {"home", "section p1", "tag", "author"} <= set(results)
     assert any(label.startswith("section p") and label != "section p1" for label in results)
     assert any(label.startswith("article") for label in results)
+    assert {"search, rare name", "feed (RSS)", "sitemap index", "news sitemap"} <= set(results)
+    assert "sitemap, latest month" in results
     budgets = {"home": 12, "article": 10}
     for label, row in results.items():
         assert row["queries"] <= budgets.get(label.split(",")[0], 8), label
