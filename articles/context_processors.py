@@ -4,9 +4,9 @@ from articles.models import Section
 
 
 def site(request):
-    """The publication's name and its sections for the navigation (queried only if shown)."""
+    """The publication's name and its featured sections for the navigation (queried only if shown)."""
     return {
         "site_name": settings.NEWSROOM_NAME,
         "site_tagline": settings.NEWSROOM_TAGLINE,
-        "nav_sections": Section.objects.only("name", "slug"),
+        "nav_sections": Section.objects.featured().only("name", "slug"),
     }

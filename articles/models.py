@@ -24,6 +24,11 @@ class ModerationMode(models.TextChoices):
     POST = "post", "Post-moderation: comments appear at once unless held"
 
 
+class SectionQuerySet(models.QuerySet):
+    def featured(self):
+        return self.filter(is_featured=True)
+
+
 class Section(models.Model):
     """A desk's part of the site (AI, Science, Local...). Every published article has one."""
 
@@ -31,6 +36,12 @@ class Section(models.Model):
     slug = models.SlugField(max_length=80, unique=True)
     description = models.TextField(blank=True)
     position = models.PositiveSmallIntegerField(default=0, help_text="Display order; lower first.")
+    is_featured = models.BooleanField(
+        "featured",
+        default=True,
+        help_text="Named in the masthead and given a rail on the home page. A big archive has "
+        "many sections; the front shows the handful that matter now.",
+    )
     is_commenting_open = models.BooleanField(
         "comments open by default",
         default=True,
@@ -42,6 +53,8 @@ class Section(models.Model):
         blank=True,
         help_text="Blank: the site default.",
     )
+
+    objects = SectionQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "name"]
@@ -124,14 +137,14 @@ class ArticleQuerySet(models.QuerySet):
         return self.order_by("-published_at", "-pk")
 
     def newest_per_section(self, count):
-        """The `count` newest published stories of every section, in one query however long
-        the archive, ordered by section (display order) then newest first.
+        """The `count` newest published stories of every featured section, in one query however
+        long the archive, ordered by section (display order) then newest first.
 
         Each slot is a subquery reading one row from the top of its section's index
         (index-only on both databases), instead of ranking the whole archive.
         """
         newest = self.published().filter(section=OuterRef("pk")).newest_first().values("pk")
-        slots = Section.objects.order_by().annotate(
+        slots = Section.objects.featured().order_by().annotate(
             **{f"slot{n}": Subquery(newest[n : n + 1]) for n in range(count)}
         )
         first, *others = [slots.values(f"slot{n}") for n in range(count)]

@@ -27,12 +27,25 @@ BATCH = 2000
 YEARS = 10
 # Articles with exactly these comment counts, for the article-page benchmark.
 MARKED_COMMENT_COUNTS = (0, 20, 200, 1000)
+# A real front page names a handful of its sections (the busiest) in the masthead and rails.
+FEATURED_SECTIONS = 8
 
 WORDS = (
     "council budget transit climate reef heat school vote river port energy grid housing "
     "court data model research hospital strike rail harbour election museum wildfire drought "
     "farm market bridge tunnel festival library science ocean storm city village union"
 ).split()
+
+
+def place_names(count=2000):
+    """Made-up names (Brenhollow, Tarmouth...): the rare words that real searches look for.
+    Every story is about one, drawn Zipf-skewed, so a name matches a handful of stories or,
+    for the few famous ones, thousands."""
+    starts = "bren tar ash gal mor fen wick hol dun kel ros vel cor mar sel tor".split()
+    middles = "a e i o u ar en il on".split()
+    ends = "mouth hollow ford wick by ton stead field gate mere dale holm vale port ham".split()
+    names = [f"{a}{b}{c}".capitalize() for a in starts for b in middles for c in ends]
+    return names[:count]
 
 
 def zipf_weights(n, s=1.0):
@@ -86,7 +99,12 @@ def generate(
 
     with transaction.atomic():
         section_rows = Section.objects.bulk_create(
-            Section(name=f"Section {n:02d}", slug=f"section-{n:02d}", position=n)
+            Section(
+                name=f"Section {n:02d}",
+                slug=f"section-{n:02d}",
+                position=n,
+                is_featured=n < FEATURED_SECTIONS,
+            )
             for n in range(sections)
         )
         author_rows = Author.objects.bulk_create(
@@ -101,6 +119,8 @@ def generate(
     bodies = body_templates(render_markdown, rng)
     section_weights = zipf_weights(sections)
     tag_weights = zipf_weights(tags)
+    places = place_names()
+    place_weights = zipf_weights(len(places))
     span = timedelta(days=365 * YEARS).total_seconds()
     article_type = ContentType.objects.get_for_model(Article)
     made = 0
@@ -110,11 +130,12 @@ def generate(
             batch = []
             for n in range(made, made + count):
                 words = rng.sample(WORDS, 6)
+                place = rng.choices(places, place_weights)[0]
                 body, body_html = rng.choice(bodies)
                 published_at = now - timedelta(seconds=rng.random() * span + 60)
                 batch.append(
                     Article(
-                        headline=" ".join(words).capitalize(),
+                        headline=f"{place}: " + " ".join(words),
                         slug=f"story-{n}",
                         dek=f"What the {words[0]} means for the {words[1]}.",
                         body=body,

@@ -202,6 +202,26 @@ def test_home_query_count_is_fixed(client, django_assert_num_queries):
         assert client.get(reverse("articles:home")).status_code == 200
 
 
+def test_only_featured_sections_are_in_the_masthead_and_get_a_home_rail(client):
+    featured = make_section(name="Climate desk", slug="climate")
+    quiet = make_section(name="Allotments corner", slug="allotments", is_featured=False)
+    make_article(section=featured, headline="Reef survey finds recovery")
+    make_article(section=quiet, headline="Marrow contest judged")
+
+    home = client.get(reverse("articles:home")).content.decode()
+    nav = re.search(r'<nav class="sections-nav".*?</nav>', home, re.S)[0]
+    rails = re.findall(r'<section class="rail".*?</section>', home, re.S)
+    assert "Climate desk" in nav
+    assert "Allotments corner" not in nav
+    assert any("Climate desk" in rail for rail in rails)
+    assert not any("Allotments corner" in rail for rail in rails)
+    # The section still has its page, and its stories stay in the latest news.
+    assert "Marrow contest judged" in home
+    section_page = client.get(quiet.get_absolute_url())
+    assert section_page.status_code == 200
+    assert "Marrow contest judged" in section_page.content.decode()
+
+
 @pytest.mark.parametrize(("kind", "queries"), [("section", 4), ("tag", 5), ("author", 4)])
 @pytest.mark.parametrize("before", [False, True])
 def test_list_page_query_count_is_fixed(client, django_assert_num_queries, kind, queries, before):
