@@ -19,7 +19,14 @@ from articles.models import (
 
 @admin.register(Section)
 class SectionAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "position", "is_featured", "is_commenting_open", "moderation_mode"]
+    list_display = [
+        "name",
+        "slug",
+        "position",
+        "is_featured",
+        "is_commenting_open",
+        "moderation_mode",
+    ]
     list_editable = ["position", "is_featured"]
     list_filter = ["is_featured"]
     prepopulated_fields = {"slug": ["name"]}

@@ -4,7 +4,7 @@ from articles.models import Section
 
 
 def site(request):
-    """The publication's name and its featured sections for the navigation (queried only if shown)."""
+    """The publication's name and its featured sections for the masthead (queried if shown)."""
     return {
         "site_name": settings.NEWSROOM_NAME,
         "site_tagline": settings.NEWSROOM_TAGLINE,

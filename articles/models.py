@@ -144,8 +144,10 @@ class ArticleQuerySet(models.QuerySet):
         (index-only on both databases), instead of ranking the whole archive.
         """
         newest = self.published().filter(section=OuterRef("pk")).newest_first().values("pk")
-        slots = Section.objects.featured().order_by().annotate(
-            **{f"slot{n}": Subquery(newest[n : n + 1]) for n in range(count)}
+        slots = (
+            Section.objects.featured()
+            .order_by()
+            .annotate(**{f"slot{n}": Subquery(newest[n : n + 1]) for n in range(count)})
         )
         first, *others = [slots.values(f"slot{n}") for n in range(count)]
         return self.filter(pk__in=first.union(*others, all=True)).order_by(
