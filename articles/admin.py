@@ -1,9 +1,11 @@
+from django import forms
 from django.contrib import admin
 from django.db import models
 
 from articles import previews
 from articles.admin_desk import DESK_ACTIONS, DeskAdminMixin
 from articles.admin_history import ArticleHistoryAdminMixin
+from articles.admin_inlines import LoadedAutocompleteSelect, StoryRowsFormSet
 from articles.images import LeadImageField
 from articles.models import (
     Article,
@@ -41,16 +43,37 @@ class AuthorAdmin(admin.ModelAdmin):
     autocomplete_fields = ["user"]
 
 
+class BylineForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "author" in self.fields and self.instance.author_id is not None:
+            # Inside the admin's wrapper (the add and change links) is the autocomplete.
+            self.fields["author"].widget.widget.loaded = self.instance.author
+
+
 class BylineInline(admin.TabularInline):
     model = Byline
+    form = BylineForm
+    formset = StoryRowsFormSet
     extra = 0
     min_num = 0
     autocomplete_fields = ["author"]
     fields = ["position", "author"]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = LoadedAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
 
 class SourceInline(admin.StackedInline):
     model = Source
+    formset = StoryRowsFormSet
     extra = 0
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fields = [("position", "title"), ("publisher", "url"), ("published_on", "note")]

@@ -19,6 +19,7 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
 
 from articles import presence, previews, revisions
+from articles.admin_inlines import StoryRowsFormSet
 from articles.models import Article, Correction, PreviewLink, Revision
 
 
@@ -26,6 +27,7 @@ class CorrectionInline(admin.StackedInline):
     """Corrections are added on the story they correct, once readers have seen it."""
 
     model = Correction
+    formset = StoryRowsFormSet
     extra = 0
     fields = [("kind", "published_at"), "text"]
 

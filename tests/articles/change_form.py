@@ -30,18 +30,31 @@ def form_data(response, **changes):
 
 
 def _posted(bound):
-    widget, value = bound.field.widget, bound.value()
+    posted = _values(bound.field.widget, bound.html_name, bound.value())
+    if bound.field.show_hidden_initial:
+        # A browser also posts the value a field was drawn with (a callable default's);
+        # without it the row reads as changed and is written again.
+        hidden, name = bound.field.hidden_widget(), bound.html_initial_name
+        if name in bound.form.data:
+            initial = hidden.value_from_datadict(bound.form.data, bound.form.files, name)
+        else:
+            initial = bound.value()
+        posted.update(_values(hidden, name, initial))
+    return posted
+
+
+def _values(widget, name, value):
     if isinstance(widget, RelatedFieldWidgetWrapper):
         widget = widget.widget
     if isinstance(widget, ClearableFileInput):
         return {}
     if isinstance(widget, CheckboxInput):
-        return {bound.html_name: "on"} if value else {}
+        return {name: "on"} if value else {}
     if isinstance(widget, MultiWidget):
         parts = value if isinstance(value, list) else widget.decompress(value)
         return {
-            f"{bound.html_name}_{n}": sub.format_value(part) or ""
+            f"{name}_{n}": sub.format_value(part) or ""
             for n, (sub, part) in enumerate(zip(widget.widgets, parts, strict=True))
         }
     formatted = widget.format_value(value)
-    return {bound.html_name: "" if formatted is None else formatted}
+    return {name: "" if formatted is None else formatted}

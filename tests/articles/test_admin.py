@@ -2,9 +2,24 @@ import pytest
 from django.urls import reverse
 
 from articles.models import Article
-from tests.factories import make_article
+from tests.articles.change_form import change_form_data, change_url
+from tests.factories import make_article, make_author, make_correction
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def desk(client, editor):
+    client.force_login(editor)
+    return client
+
+
+def corrected_story(rows, corrections):
+    """A published story with `rows` bylines and sources and some corrections."""
+    article = make_article(authors=[make_author() for _ in range(rows)], sources=rows)
+    for _ in range(corrections):
+        make_correction(article)
+    return article
 
 
 def test_superuser_opens_every_articles_admin_page(admin_client):
@@ -41,3 +56,62 @@ def test_status_outside_the_workflow_is_refused_by_the_database():
     article = make_article()
     with pytest.raises(IntegrityError), transaction.atomic():
         Article.objects.filter(pk=article.pk).update(status="oops")
+
+
+def test_change_form_shows_each_byline_with_its_author_chosen(desk):
+    ann, bob = make_author(name="Ann Byline"), make_author(name="Bob Byline")
+    article = make_article(authors=[ann, bob], headline="Council votes")
+    page = desk.get(change_url(article)).content.decode()
+    for position, author in enumerate([ann, bob]):
+        assert f"{author.name} on Council votes" in page
+        assert (
+            f'<select name="bylines-{position}-author"' in page
+            and f'<option value="{author.pk}" selected>{author.name}</option>' in page
+        )
+
+
+def test_change_form_query_count_is_fixed(desk, django_assert_num_queries):
+    one_of_each, many = corrected_story(1, 1), corrected_story(8, 3)
+    desk.get(change_url(one_of_each))  # Django caches content types once per process
+    # session, user, 2 permissions, desk sections; the article with its bylines and tags;
+    # the version it was opened at; bylines with their authors, sources, corrections; the
+    # checklist's source check; latest revision, preview links, desk events; the section
+    # and the assignees to choose from
+    with django_assert_num_queries(18):
+        assert desk.get(change_url(one_of_each)).status_code == 200
+    with django_assert_num_queries(18):
+        assert desk.get(change_url(many)).status_code == 200
+
+
+def test_add_form_query_count_is_fixed(desk, django_assert_num_queries):
+    desk.get(reverse("admin:articles_article_add"))  # content types, cached once per process
+    # session, user, 2 permissions, desk sections, the assignees to choose from
+    with django_assert_num_queries(6):
+        assert desk.get(reverse("admin:articles_article_add")).status_code == 200
+
+
+@pytest.mark.parametrize("rows, corrections, queries", [(1, 1, 42), (8, 3, 78)])
+def test_desk_save_query_count_is_fixed(
+    desk, django_assert_num_queries, rows, corrections, queries
+):
+    article = corrected_story(rows, corrections)
+    desk.post(change_url(article), change_form_data(desk, article))  # its first desk save
+    data = change_form_data(desk, article, headline="Edited headline")
+    # The lock and the newest revision for the concurrency check, the save, its revision and
+    # the admin log stay fixed. Django's formset validation grows with the rows posted:
+    # each byline looks up its row, its author and checks the author exists, each source
+    # its row, each correction its row and its kind constraint (in a savepoint).
+    with django_assert_num_queries(queries):
+        response = desk.post(change_url(article), data)
+    assert response.status_code == 302
+    assert article.revisions.first().snapshot["headline"] == "Edited headline"
+
+
+def test_refused_save_shows_the_byline_author_the_editor_chose(desk):
+    saved, chosen = make_author(name="Saved Byline"), make_author(name="Chosen Byline")
+    article = make_article(authors=[saved])
+    data = change_form_data(desk, article, headline="", **{"bylines-0-author": str(chosen.pk)})
+    page = desk.post(change_url(article), data).content.decode()
+    assert "This field is required." in page
+    assert f'<option value="{chosen.pk}" selected>Chosen Byline</option>' in page
+    assert ">Saved Byline</option>" not in page
