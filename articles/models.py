@@ -520,6 +520,9 @@ class Rendition(models.Model):
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()
     file = models.FileField(max_length=300)
+    # In bytes, known when the file is written: feeds give it as the enclosure's length
+    # without asking storage about every story.
+    file_size = models.PositiveIntegerField()
     # The lead image and focal point it was made from; a change makes the set stale.
     source_key = models.CharField(max_length=400)
 
