@@ -12,7 +12,8 @@ from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed, rfc
 from django.utils.html import escape
 from taggit.models import Tag
 
-from articles.models import Article, Author, Section
+from articles.models import Article, Author, Rendition, Section
+from articles.renditions import with_default_jpeg
 
 FEED_LENGTH = 50
 # GUIDs are derived from the article's primary key only, so a new headline, slug or
@@ -113,7 +114,8 @@ class ArticleFeed(Feed):
         if heading is not None:
             _model, lookup = self.scopes[self.scope]
             articles = articles.filter(**{lookup: heading})
-        return articles.for_listing().prefetch_related("tags").newest_first()[:FEED_LENGTH]
+        articles = with_default_jpeg(articles.for_listing(), crop=Rendition.Crop.WIDE)
+        return articles.prefetch_related("tags").newest_first()[:FEED_LENGTH]
 
     def item_title(self, article):
         return article.headline
@@ -140,6 +142,11 @@ class ArticleFeed(Feed):
     def item_enclosures(self, article):
         if not article.lead_image:
             return []
+        if article.default_jpeg:
+            # The 16:9 JPEG pages and social cards use: light, and every reader shows it.
+            picture = Rendition(file=article.default_jpeg).file
+            return [Enclosure(picture.url, str(article.default_jpeg_size), "image/jpeg")]
+        # Before its renditions exist (or if they could not be made), the original.
         mime_type = mimetypes.guess_type(article.lead_image.name)[0] or "image/jpeg"
         try:
             length = article.lead_image.size

@@ -13,7 +13,7 @@ from django.utils.text import slugify
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItem
 
-from articles.rendering import render_markdown
+from articles.rendering import plain_text, render_markdown
 from articles.validators import validate_lead_image
 
 
@@ -205,6 +205,9 @@ class Article(models.Model):
     dek = models.TextField("dek", blank=True, help_text="The standfirst under the headline.")
     body = models.TextField(blank=True, help_text="Markdown.")
     body_html = models.TextField(editable=False, blank=True)
+    # What readers see of the body, without Markdown marks or link addresses: search
+    # indexes, ranks and quotes this, so a snippet never shows "##" or "](https://".
+    body_text = models.TextField(editable=False, blank=True)
     excerpt = models.TextField(blank=True, help_text="Summary for listings, feeds and metadata.")
     section = models.ForeignKey(
         Section, null=True, blank=True, on_delete=models.PROTECT, related_name="articles"
@@ -273,8 +276,9 @@ class Article(models.Model):
         max_length=64, unique=True, null=True, blank=True, editable=False
     )
 
-    # Headline, dek and body weighted A, B, C; kept current by a PostgreSQL trigger and
-    # GIN-indexed (migration 0020). Unused on SQLite, which searches an FTS5 table.
+    # Headline, dek and body text weighted A, B, C; kept current by a PostgreSQL trigger
+    # and GIN-indexed (migrations 0020 and 0023). Unused on SQLite, which searches an FTS5
+    # table.
     search_vector = SearchVectorField(null=True, editable=False)
 
     # The desk's side of the story (articles/workflow.py and articles/admin_desk.py); never
@@ -353,6 +357,7 @@ class Article(models.Model):
         if not self.slug:
             self.slug = self.unique_slug(self.headline)
         self.body_html = render_markdown(self.body)
+        self.body_text = plain_text(self.body_html)
         public_slug = self.public_slug_before_save()
         super().save(*args, **kwargs)
         if public_slug and public_slug != self.slug:
@@ -530,6 +535,9 @@ class Rendition(models.Model):
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()
     file = models.FileField(max_length=300)
+    # In bytes, known when the file is written: feeds give it as the enclosure's length
+    # without asking storage about every story.
+    file_size = models.PositiveIntegerField()
     # The lead image and focal point it was made from; a change makes the set stale.
     source_key = models.CharField(max_length=400)
 

@@ -1,9 +1,12 @@
-"""Article bodies: Markdown in, sanitised HTML out.
+"""Article bodies: Markdown in, sanitised HTML out, and the plain text readers see.
 
 Bodies come from reporters and from an automated pipeline, so the rendered HTML is
 never trusted: nh3 keeps an allow-list of tags and attributes, only http, https and
 mailto links survive, and every link gets a safe `rel`.
 """
+
+import re
+from html.parser import HTMLParser
 
 import markdown
 import nh3
@@ -39,6 +42,11 @@ ALLOWED_TAGS = {
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"scope"}, "td": {"colspan"}}
 ALLOWED_SCHEMES = {"http", "https", "mailto"}
+# Tags that sit inside a line of text; every other allowed tag starts a new line.
+INLINE_TAGS = {"strong", "em", "b", "i", "code", "a", "sup", "sub"}
+# Control characters but tab and line breaks: no reader sees them, and search uses two of
+# them to mark the matched words in a snippet.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def render_markdown(text):
@@ -51,3 +59,33 @@ def render_markdown(text):
         url_schemes=ALLOWED_SCHEMES,
         link_rel="noopener noreferrer",
     )
+
+
+class _TextCollector(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts = []
+
+    def handle_starttag(self, tag, attrs):
+        self.handle_endtag(tag)
+
+    def handle_endtag(self, tag):
+        if tag not in INLINE_TAGS:
+            self.parts.append("\n")
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+
+def plain_text(html):
+    """The words a reader sees in rendered body HTML: one line per block, no markup.
+
+    Entities are decoded (the text is raw, to be escaped wherever it is shown), and link
+    addresses, which readers do not see, are left out.
+    """
+    collector = _TextCollector()
+    collector.feed(html)
+    collector.close()
+    text = CONTROL_CHARACTERS.sub("", "".join(collector.parts))
+    lines = (" ".join(line.split()) for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)

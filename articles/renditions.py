@@ -14,6 +14,7 @@ from fractions import Fraction
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils.crypto import salted_hmac
 from PIL import Image, ImageOps
 
@@ -81,16 +82,18 @@ def make_renditions(article):
             height = round(width / ratio)
             resized = resized.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
             for file_format in Rendition.Format.values:
+                encoded = encode(resized, file_format)
                 rendition = Rendition(
                     article=article,
                     crop=crop,
                     format=file_format,
                     width=width,
                     height=height,
+                    file_size=len(encoded),
                     source_key=key,
                 )
                 name = f"{folder}/{crop.replace(':', 'x')}-{width}.{file_format}"
-                rendition.file.save(name, ContentFile(encode(resized, file_format)), save=False)
+                rendition.file.save(name, ContentFile(encoded), save=False)
                 rendition.save()
 
 
@@ -145,3 +148,21 @@ def default_rendition(renditions):
     """The widest rendition up to DEFAULT_WIDTH, else the narrowest."""
     fitting = [rendition for rendition in renditions if rendition.width <= DEFAULT_WIDTH]
     return fitting[-1] if fitting else renditions[0]
+
+
+def with_default_jpeg(articles, crop):
+    """Annotate each article with `default_jpeg`, the file name of the JPEG of `crop` that
+    default_rendition() would pick (None before renditions exist), and `default_jpeg_size`,
+    its bytes: subqueries in the list's own query, not a query per story.
+    """
+    # Every set has a width up to DEFAULT_WIDTH: 480 is made, or the crop's own if smaller.
+    widest = Rendition.objects.filter(
+        article=OuterRef("pk"),
+        crop=crop,
+        format=Rendition.Format.JPEG,
+        width__lte=DEFAULT_WIDTH,
+    ).order_by("-width")
+    return articles.annotate(
+        default_jpeg=Subquery(widest.values("file")[:1]),
+        default_jpeg_size=Subquery(widest.values("file_size")[:1]),
+    )

@@ -1,9 +1,13 @@
 """Full-text search over published stories.
 
-PostgreSQL: a weighted tsvector column (headline A, dek B, body C) kept current by a
-trigger and indexed with GIN (both made by migration 0020), ranked with ts_rank, with ts_headline
-snippets. SQLite: an FTS5 table kept current by triggers, ranked with bm25. The
-triggers live in the database, so bulk updates and imports stay searchable too.
+PostgreSQL: a weighted tsvector column (headline A, dek B, body text C) kept current by a
+trigger and indexed with GIN (made by migration 0020, reading body_text since 0023),
+ranked with ts_rank, with ts_headline snippets. SQLite: an FTS5 table kept current by
+triggers, ranked with bm25. The triggers live in the database, so bulk updates and imports
+stay searchable too.
+
+The body is searched as readers see it, Article.body_text (no Markdown marks, no link
+addresses): the snippet is cut from the same text that was matched and ranked.
 """
 
 import re
@@ -31,22 +35,22 @@ FTS_WEIGHTS = "10.0, 4.0, 1.0"
 # migration alters it, and the triggers on the old table go with it.
 SQLITE_FTS_SQL = [
     f"""CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5(
-        headline, dek, body, content='articles_article', content_rowid='id',
+        headline, dek, body_text, content='articles_article', content_rowid='id',
         tokenize='porter unicode61 remove_diacritics 2')""",
     f"""CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_insert AFTER INSERT ON articles_article BEGIN
-        INSERT INTO {FTS_TABLE}(rowid, headline, dek, body)
-        VALUES (new.id, new.headline, new.dek, new.body);
+        INSERT INTO {FTS_TABLE}(rowid, headline, dek, body_text)
+        VALUES (new.id, new.headline, new.dek, new.body_text);
     END""",
     f"""CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_delete AFTER DELETE ON articles_article BEGIN
-        INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, headline, dek, body)
-        VALUES ('delete', old.id, old.headline, old.dek, old.body);
+        INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, headline, dek, body_text)
+        VALUES ('delete', old.id, old.headline, old.dek, old.body_text);
     END""",
     f"""CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_update
-        AFTER UPDATE OF headline, dek, body ON articles_article BEGIN
-        INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, headline, dek, body)
-        VALUES ('delete', old.id, old.headline, old.dek, old.body);
-        INSERT INTO {FTS_TABLE}(rowid, headline, dek, body)
-        VALUES (new.id, new.headline, new.dek, new.body);
+        AFTER UPDATE OF headline, dek, body_text ON articles_article BEGIN
+        INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, headline, dek, body_text)
+        VALUES ('delete', old.id, old.headline, old.dek, old.body_text);
+        INSERT INTO {FTS_TABLE}(rowid, headline, dek, body_text)
+        VALUES (new.id, new.headline, new.dek, new.body_text);
     END""",
     # The rank column weighs headline, dek and body like PostgreSQL's A, B and C.
     f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES ('rank', 'bm25({FTS_WEIGHTS})')",
@@ -106,7 +110,7 @@ def postgres_search(articles, words):
         .annotate(
             rank=SearchRank(F("search_vector"), query),
             snippet=SearchHeadline(
-                "body",
+                "body_text",
                 query,
                 config=SEARCH_CONFIG,
                 start_sel=MARK_START,
@@ -138,12 +142,12 @@ def fts5_search(articles, words):
 
 
 def scan_search(articles, words):
-    """Without FTS5: every word must appear in the headline, dek or body, newest first."""
+    """Without FTS5: every word must appear in the headline, dek or body text, newest first."""
     tokens = re.findall(r"\w+", words)
     if not tokens:
         return articles.none()
     for token in tokens:
         articles = articles.filter(
-            Q(headline__icontains=token) | Q(dek__icontains=token) | Q(body__icontains=token)
+            Q(headline__icontains=token) | Q(dek__icontains=token) | Q(body_text__icontains=token)
         )
-    return articles.annotate(rank=Value(0.0), snippet=Left("body", 200)).newest_first()
+    return articles.annotate(rank=Value(0.0), snippet=Left("body_text", 200)).newest_first()

@@ -53,7 +53,7 @@ def zipf_weights(n, s=1.0):
     return [1 / (rank**s) for rank in range(1, n + 1)]
 
 
-def body_templates(render_markdown, rng, count=20):
+def body_templates(render_markdown, plain_text, rng, count=20):
     """A few Markdown bodies, rendered once: bulk_create skips save(), which renders."""
     bodies = []
     for n in range(count):
@@ -63,7 +63,8 @@ def body_templates(render_markdown, rng, count=20):
         ]
         paragraphs.insert(3, f"## What happens next ({n})")
         body = "\n\n".join(paragraphs)
-        bodies.append((body, render_markdown(body)))
+        body_html = render_markdown(body)
+        bodies.append((body, body_html, plain_text(body_html)))
     return bodies
 
 
@@ -88,7 +89,7 @@ def generate(
     from taggit.models import Tag, TaggedItem
 
     from articles.models import Article, Author, Byline, Section, Source
-    from articles.rendering import render_markdown
+    from articles.rendering import plain_text, render_markdown
 
     rng = random.Random(seed)
     started = time.perf_counter()
@@ -116,7 +117,7 @@ def generate(
         )
         step("sections, authors, tags", sections + authors + tags)
 
-    bodies = body_templates(render_markdown, rng)
+    bodies = body_templates(render_markdown, plain_text, rng)
     section_weights = zipf_weights(sections)
     tag_weights = zipf_weights(tags)
     places = place_names()
@@ -131,7 +132,7 @@ def generate(
             for n in range(made, made + count):
                 words = rng.sample(WORDS, 6)
                 place = rng.choices(places, place_weights)[0]
-                body, body_html = rng.choice(bodies)
+                body, body_html, body_text = rng.choice(bodies)
                 published_at = now - timedelta(seconds=rng.random() * span + 60)
                 batch.append(
                     Article(
@@ -140,6 +141,7 @@ def generate(
                         dek=f"What the {words[0]} means for the {words[1]}.",
                         body=body,
                         body_html=body_html,
+                        body_text=body_text,
                         excerpt=f"The {words[2]} and the {words[3]}, explained.",
                         section=rng.choices(section_rows, section_weights)[0],
                         status=Article.Status.PUBLISHED,

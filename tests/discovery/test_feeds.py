@@ -1,4 +1,5 @@
 from datetime import timedelta
+from pathlib import Path
 
 import feedparser
 import pytest
@@ -43,10 +44,31 @@ def test_site_feed_parses_cleanly_with_hostile_headline_and_every_field(client, 
     assert [author["name"] for author in entry.authors] == ["Ada Lovelace", "Grace Hopper"]
     assert {tag.term for tag in entry.tags} == {article.section.name, "food", "Zürich"}
     assert entry.published_parsed is not None and entry.updated_parsed is not None
+    # No renditions yet (they are made after the commit): the original picture.
     (enclosure,) = entry.enclosures
     assert enclosure.href == "http://testserver" + article.lead_image.url
     assert enclosure.type == "image/jpeg"
     assert int(enclosure.length) == article.lead_image.size
+
+
+@pytest.mark.parametrize(
+    ("name", "picture", "rendition_width"),
+    [
+        ("articles:feed_rss", (2400, 1350), 1200),
+        ("articles:feed_atom", (2400, 1350), 1200),
+        ("articles:feed_rss", (640, 480), 480),  # never upscaled: the widest it has
+    ],
+)
+def test_enclosure_is_the_16_9_jpeg_rendition_with_its_true_length(
+    client, publish_with_picture, media_root, name, picture, rendition_width
+):
+    article = publish_with_picture(*picture)
+    rendition = article.renditions.get(crop="16:9", format="jpeg", width=rendition_width)
+    (entry,) = parse(client, reverse(name)).entries
+    (enclosure,) = entry.enclosures
+    assert enclosure.href == "http://testserver" + rendition.file.url
+    assert enclosure.type == "image/jpeg"
+    assert int(enclosure.length) == (Path(media_root) / rendition.file.name).stat().st_size
 
 
 def test_atom_authors_link_to_their_pages(client):
@@ -132,14 +154,16 @@ def test_pages_advertise_their_feeds(client):
     assert 'title="Science (Atom)" href="/section/science/feed/atom/"' in listing
 
 
-def test_feed_query_count_is_fixed(client, django_assert_num_queries):
+def test_feed_query_count_is_fixed(client, django_assert_num_queries, publish_with_picture):
     section = make_section()
     make_article(section=section, tags=["a"])
-    # 1 articles + sections, 2 bylines + authors, 3 tags
+    # 1 articles + sections + their enclosure renditions, 2 bylines + authors, 3 tags
     with django_assert_num_queries(3):
         client.get(reverse("articles:feed_rss"))
     for _ in range(3):
-        make_article(section=section, tags=["a", "b"], authors=[make_author(), make_author()])
+        publish_with_picture(
+            640, 360, section=section, tags=["a", "b"], authors=[make_author(), make_author()]
+        )
     with django_assert_num_queries(3):
         client.get(reverse("articles:feed_atom"))
     # 1 the section, then the same three

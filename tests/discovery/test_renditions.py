@@ -23,19 +23,6 @@ pytestmark = pytest.mark.django_db
 RATIOS = {"16:9": 16 / 9, "4:3": 4 / 3, "1:1": 1.0}
 
 
-@pytest.fixture
-def publish_with_picture(django_capture_on_commit_callbacks):
-    """Save an article with a lead image and run what happens after the commit."""
-
-    def publish(width=1600, height=900, **overrides):
-        with django_capture_on_commit_callbacks(execute=True):
-            return make_article(
-                lead_image=jpeg(width, height), lead_image_alt="A reef at dawn", **overrides
-            )
-
-    return publish
-
-
 def test_every_crop_and_width_in_webp_and_jpeg_with_true_sizes(publish_with_picture, media_root):
     article = publish_with_picture(1600, 1600)
     made = {(r.crop, r.format, r.width) for r in article.renditions.all()}
@@ -51,6 +38,7 @@ def test_every_crop_and_width_in_webp_and_jpeg_with_true_sizes(publish_with_pict
             assert image.format == {"webp": "WEBP", "jpeg": "JPEG"}[rendition.format]
             assert image.size == (rendition.width, rendition.height)
             assert abs(image.width / image.height - RATIOS[rendition.crop]) < 0.01
+        assert rendition.file_size == path.stat().st_size
 
 
 def test_small_images_are_never_upscaled(publish_with_picture):

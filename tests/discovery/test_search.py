@@ -8,6 +8,7 @@ from lxml import html
 from articles.models import Article
 from articles.search import scan_search
 from tests.factories import make_article, make_author, make_draft, make_section
+from tests.xss import PAYLOADS, hostile_markup
 
 pytestmark = pytest.mark.django_db
 
@@ -75,6 +76,53 @@ def test_snippet_highlights_the_words_and_escapes_the_body(client):
     assert "<mark>library</mark>" in body
     # PostgreSQL's ts_headline drops the tag, FTS5's snippet keeps it: escaped either way.
     assert "<script>alert(1)</script>" not in body
+
+
+def snippets(response):
+    """Each result's snippet element, parsed."""
+    return html.fromstring(response.content).xpath('//p[@class="search-result__snippet"]')
+
+
+MARKDOWN_BODY = """## Budget **vote** tonight
+
+The council backs the *library* plan, says [the finance report](https://example.org/budget).
+
+- Libraries open later
+- A new reading room
+"""
+
+
+def test_snippet_shows_the_body_as_readers_see_it(client):
+    make_article(headline="Council", body=MARKDOWN_BODY)
+    (snippet,) = snippets(search(client, q="library"))
+    text = snippet.text_content()
+    for mark in ("##", "**", "*library", "](", "https://", "- Libraries"):
+        assert mark not in text
+    assert "backs the library plan, says the finance report." in text
+    assert [mark.text for mark in snippet.iter("mark")] == ["library", "Libraries"]
+
+
+def test_link_addresses_are_not_searched(client):
+    make_article(headline="Council", body=MARKDOWN_BODY)
+    assert headlines(search(client, q="budget")) == ["Council"]
+    # Only in the link's address, which readers never see.
+    assert headlines(search(client, q="example.org")) == []
+
+
+def test_snippets_of_hostile_bodies_hold_only_text_and_our_marks(client):
+    # The highlight markers themselves among them: a body must not open or close a <mark>.
+    payloads = [*PAYLOADS, "\x02lagoon\x03 \x03 \x02"]
+    for payload in payloads:
+        make_article(headline="Lagoon", body=f"Lagoon report.\n\n{payload}\n\nLagoon news.")
+    shown = 0
+    for page in range(1, len(payloads) // 20 + 2):
+        response = search(client, q="lagoon", page=page)
+        assert hostile_markup(response.content.decode()) == []
+        for snippet in snippets(response):
+            assert {element.tag for element in snippet.iterdescendants()} == {"mark"}
+            assert {mark.text.lower() for mark in snippet.iter("mark")} == {"lagoon"}
+            shown += 1
+    assert shown == len(payloads)
 
 
 def test_only_published_stories_are_found(client, now, tomorrow):

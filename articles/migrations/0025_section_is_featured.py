@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0022_article_search_entry'),
+        ('articles', '0024_rendition_file_size'),
     ]
 
     operations = [
