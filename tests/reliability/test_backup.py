@@ -1,12 +1,18 @@
 """`manage.py backup`: a SQLite copy that restores with every row; pg_dump on PostgreSQL."""
 
+import os
 import sqlite3
+import subprocess
+import sys
+import time
 from io import StringIO
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from comments.models import Comment
 from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
@@ -49,6 +55,92 @@ def test_backup_restores_with_every_row(sqlite_only, tmp_path):
     assert row_counts(restored) == live
     assert live["articles_article"] == 3 and live["articles_source"] == 6
     assert restored.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+ARCHIVE_ROWS = 8000
+BATCH_ROWS = 7
+# A reporter's process at work on the same database file: batch after batch of BATCH_ROWS
+# comments, each batch one transaction. It stops by itself should the test fail to stop it.
+WRITER = """
+import time
+from django.db import transaction
+from comments.models import Comment
+batch, deadline = 0, time.monotonic() + 120
+while time.monotonic() < deadline:
+    with transaction.atomic():
+        for row in range({rows}):
+            Comment.objects.create(
+                article_id={article}, name=f"Batch {{batch}}", email="writer@example.org",
+                body=f"Row {{row}} of batch {{batch}}.", status="published", rule="passed",
+            )
+    batch += 1
+"""
+
+
+def manage(*args):
+    """The command line for `manage.py` in another process, on this test's database file."""
+    environment = {**os.environ, "DATABASE_URL": f"sqlite:///{connection.settings_dict['NAME']}"}
+    return {
+        "args": [sys.executable, "manage.py", *args],
+        "cwd": settings.BASE_DIR,
+        "env": environment,
+    }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_backup_while_another_process_writes_holds_whole_transactions(sqlite_only, tmp_path):
+    article = make_article()
+    # An archive of 24 MB: a copy made in steps of 1024 pages (4 MB) would start again after
+    # every commit between two steps, and under the writer below might never finish.
+    Comment.objects.bulk_create(
+        Comment(
+            article=article,
+            name="Archive",
+            email="archive@example.org",
+            body="x" * 3000,
+            status="published",
+            rule="passed",
+        )
+        for _ in range(ARCHIVE_ROWS)
+    )
+    written = Comment.objects.filter(email="writer@example.org")
+    writer = subprocess.Popen(
+        **manage("shell", "-c", WRITER.format(rows=BATCH_ROWS, article=article.pk)),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    backup = tmp_path / "newsroom.sqlite3"
+    try:
+        deadline = time.monotonic() + 30
+        while written.count() < 5 * BATCH_ROWS and writer.poll() is None:
+            assert time.monotonic() < deadline, "the writer wrote nothing"
+            time.sleep(0.1)
+        before = written.count()
+        # A few seconds, Django's start-up included; 20 is room for a busy machine.
+        subprocess.run(**manage("backup", str(backup)), check=True, timeout=20)
+        after = written.count()
+        assert writer.poll() is None, writer.stderr.read().decode()
+    finally:
+        writer.kill()
+        writer.wait()
+    assert before < after  # The writer went on while the backup ran.
+
+    copy = sqlite3.connect(backup)
+    assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    batches = dict(
+        copy.execute(
+            "SELECT name, COUNT(*) FROM comments_comment WHERE email = 'writer@example.org' "
+            "GROUP BY name"
+        )
+    )
+    # Every batch wholly in or wholly out, and only the first ones: one moment of the writer.
+    assert set(batches.values()) == {BATCH_ROWS}
+    assert sorted(batches) == sorted(f"Batch {n}" for n in range(len(batches)))
+    assert before <= len(batches) * BATCH_ROWS <= after
+    live, copied = row_counts(connection.connection), row_counts(copy)
+    assert copied.pop("comments_comment") == ARCHIVE_ROWS + len(batches) * BATCH_ROWS
+    del live["comments_comment"]
+    assert copied == live
 
 
 def test_backup_never_overwrites(sqlite_only, tmp_path):

@@ -35,8 +35,12 @@ class Command(BaseCommand):
         connection.ensure_connection()
         destination = sqlite3.connect(target)
         try:
+            # In one step, inside one read transaction. In several, any commit by another
+            # process between two steps starts the copy again from the first page: under steady
+            # writes a large database would be copied over and over, perhaps forever. In WAL
+            # mode (settings.py) the long read holds up no writer.
             with destination:
-                connection.connection.backup(destination, pages=1024)
+                connection.connection.backup(destination, pages=-1)
         finally:
             destination.close()
         self.stdout.write(f"Backed up to {target} ({target.stat().st_size:,} bytes).")
