@@ -4,10 +4,11 @@ it stops being true.
 Anonymous readers get whole pages from Django's cache (LocMem, or Redis when REDIS_URL is
 set), with an ETag and Last-Modified for 304 answers. Every cached page is filed under the
 site's *content version*. Any write to a model readers can see starts a new version when its
-transaction commits (the receivers at the bottom), so the next request renders afresh; the
-old entries are never read again and age out. Time changes what readers see too: a scheduled
-article appears at its publication time and an article leaves at its unpublish time with no
-write at all, so no entry outlives the next such moment (`next_visibility_change`).
+transaction commits (the receivers at the bottom; comments are announced by their moderation,
+comments/moderation.py), so the next request renders afresh; the old entries are never read
+again and age out. Time changes what readers see too: a scheduled article appears at its
+publication time and an article leaves at its unpublish time with no write at all, so no
+entry outlives the next such moment (`next_visibility_change`).
 
 Visitors with a session or a pending message (staff, anyone logged in) always get a fresh
 page marked private. A response that sets a cookie is never stored, so no page carries
@@ -38,12 +39,16 @@ VERSION_KEY = "reader-pages:version"
 # tags, comments). A write to any of their models starts a new content version.
 READER_VISIBLE_APPS = {"articles", "comments", "taggit"}
 # Their models that only staff ever see: writing them leaves every reader page as it was.
+# A comment is staff-only until moderation publishes it, and every status change goes through
+# comments/moderation.py, which says when one enters or leaves readers' pages: held and spam
+# comments, a flood of them included, then leave the cache alone.
 STAFF_ONLY_MODELS = {
     "articles.desk",
     "articles.editorialevent",
     "articles.revision",
     "articles.previewlink",
     "articles.previewaccess",
+    "comments.comment",
     "comments.report",
     "comments.moderationlogentry",
     "comments.bannedemail",
