@@ -3,8 +3,9 @@ it stops being true.
 
 Anonymous readers get whole pages from Django's cache (LocMem, or Redis when REDIS_URL is
 set), with an ETag and Last-Modified for 304 answers. Every cached page is filed under the
-site's *content version*. Any write to a model readers can see starts a new version (the
-receivers at the bottom), so the next request renders afresh; the old entries are never read
+site's *content version*. Any write to a model readers can see starts a new version when its
+transaction commits (the receivers at the bottom; comments are announced by their moderation,
+comments/moderation.py), so the next request renders afresh; the old entries are never read
 again and age out. Time changes what readers see too: a scheduled article appears at its
 publication time and an article leaves at its unpublish time with no write at all, so no
 entry outlives the next such moment (`next_visibility_change`).
@@ -38,15 +39,21 @@ VERSION_KEY = "reader-pages:version"
 # tags, comments). A write to any of their models starts a new content version.
 READER_VISIBLE_APPS = {"articles", "comments", "taggit"}
 # Their models that only staff ever see: writing them leaves every reader page as it was.
+# A comment is staff-only until moderation publishes it, and every status change goes through
+# comments/moderation.py, which says when one enters or leaves readers' pages: held and spam
+# comments, a flood of them included, then leave the cache alone.
 STAFF_ONLY_MODELS = {
     "articles.desk",
     "articles.editorialevent",
     "articles.revision",
     "articles.previewlink",
     "articles.previewaccess",
+    "comments.comment",
     "comments.report",
     "comments.moderationlogentry",
-    "comments.ban",
+    "comments.bannedemail",
+    "comments.banneddomain",
+    "comments.bannednetwork",
     "comments.wordlistterm",
 }
 # Headers a stored page keeps; the rest (Date, Server, connection headers) are the server's.
@@ -54,11 +61,15 @@ _STORED_HEADERS = {"content-type", "content-language", "vary", "x-frame-options"
 
 
 def content_version():
-    """The current content version, starting one if the cache has none (cold or evicted).
+    """The version pages are filed under now, starting one if the cache has none (cold or
+    evicted).
 
     No database query here: this runs before the view, where a database outage must still
     reach the view's own error handling. The boundary is found when a page is stored.
     """
+    pending = _pending_change(transaction.get_connection())
+    if pending is not None:
+        return pending.version
     version = cache.get(VERSION_KEY)
     if version is None:
         cache.add(VERSION_KEY, _new_version(), timeout=None)
@@ -80,16 +91,50 @@ def start_new_version():
     return version
 
 
-def content_changed():
-    """Start a new content version now and again once the current transaction commits.
+class PendingChange:
+    """The reader-visible writes of one open transaction.
 
-    The bump after commit is the one that matters: before it, other connections would
-    still read the old rows, and could file them under the new version. The bump at once
-    serves the writer's own next request inside a transaction that never commits (a test's).
+    When it commits, readers get one new version however many rows it touched (an article
+    save writes its bylines, sources and tags too). Until then only its own connection sees
+    the new rows, so only that connection's requests (a test's, whose transaction never
+    commits) use the version of its own kept here, renewed at every write.
     """
-    if transaction.get_connection().in_atomic_block:
+
+    def __init__(self):
+        self.version = self.boundary = None
+
+    def __call__(self):
         start_new_version()
-    transaction.on_commit(start_new_version, robust=True)
+
+    def renew(self, *, moves_schedule):
+        self.version = _new_version()
+        if moves_schedule or self.boundary is None or 0 < self.boundary <= time.time():
+            self.boundary = _timestamp(next_visibility_change())
+
+
+def _pending_change(connection):
+    for _, callback, _ in connection.run_on_commit:
+        if isinstance(callback, PendingChange):
+            return callback
+    return None
+
+
+def content_changed(*, moves_schedule=True):
+    """Readers' pages changed: start a new content version once the transaction commits.
+
+    After commit, because before it other connections still read the old rows and would file
+    them under the new version. `moves_schedule=False` says the write cannot move the next
+    scheduled publication or unpublish time, which then needs no query until the commit.
+    """
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        start_new_version()
+        return
+    pending = _pending_change(connection)
+    if pending is None:
+        pending = PendingChange()
+        transaction.on_commit(pending, robust=True)
+    pending.renew(moves_schedule=moves_schedule)
 
 
 def next_visibility_change():
@@ -122,7 +167,11 @@ def _timestamp(moment):
 def _seconds_to_live(version):
     """How long a page rendered now may be served: the configured life, cut at the next
     visibility change. Zero means "do not store"."""
-    boundary = cache.get(_boundary_key(version))
+    pending = _pending_change(transaction.get_connection())
+    if pending is not None and pending.version == version:
+        boundary = pending.boundary
+    else:
+        boundary = cache.get(_boundary_key(version))
     if boundary is None:
         boundary = _timestamp(next_visibility_change())
         cache.set(_boundary_key(version), boundary, timeout=None)
@@ -215,21 +264,28 @@ class ReaderPageCacheMiddleware:
         return _conditional(request, response, etag, last_modified)
 
 
+def _label(sender):
+    # A many-to-many table Django made (a desk's sections) belongs to the model that declares it.
+    return (sender._meta.auto_created or sender)._meta.label_lower
+
+
 def _is_reader_visible(sender):
-    return (
-        sender._meta.app_label in READER_VISIBLE_APPS
-        and sender._meta.label_lower not in STAFF_ONLY_MODELS
-    )
+    return sender._meta.app_label in READER_VISIBLE_APPS and _label(sender) not in STAFF_ONLY_MODELS
+
+
+def _changed(sender):
+    # Only an article's own row holds the times at which it appears or leaves.
+    content_changed(moves_schedule=_label(sender) == "articles.article")
 
 
 @receiver(post_save, dispatch_uid="reader_pages_saved")
 @receiver(post_delete, dispatch_uid="reader_pages_deleted")
 def _row_changed(sender, **kwargs):
     if _is_reader_visible(sender):
-        content_changed()
+        _changed(sender)
 
 
 @receiver(m2m_changed, dispatch_uid="reader_pages_relinked")
 def _links_changed(sender, action, **kwargs):
     if action.startswith("post_") and _is_reader_visible(sender):
-        content_changed()
+        _changed(sender)

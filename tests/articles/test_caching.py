@@ -6,13 +6,16 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
 from comments.models import Comment
 from comments.moderation import FORM_MIN_AGE, decide
+from tests.articles.change_form import change_form_data, change_url
 from tests.factories import make_article, make_author, make_comment, make_draft, make_section
 
 pytestmark = pytest.mark.django_db
@@ -237,3 +240,21 @@ def test_approving_and_removing_a_comment_show_at_the_next_request(client, desk,
     held.refresh_from_db()
     decide(comment=held, by=moderator, action="remove", revision=held.revision)
     assert "Waiting for a moderator." not in fetch(client, story.get_absolute_url())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_admin_save_touching_many_rows_starts_one_version_when_it_commits(admin_client):
+    story = make_article(headline="Night buses return", sources=3)
+    reader = Client()
+    reader.get(story.get_absolute_url())
+    data = change_form_data(admin_client, story, headline="Night buses return on Friday")
+    for key in [key for key in data if re.fullmatch(r"sources-\d-title", key)]:
+        data[key] += " (updated)"
+    data["tags"] = "buses, night-life, transport"
+    with CaptureQueriesContext(connection) as queries:
+        assert admin_client.post(change_url(story), data).status_code == 302
+    # The next publication or unpublish time is looked up twice, not once per row touched:
+    # for the editor's own connection at the article's row, and for everyone at the commit.
+    lookups = [q for q in queries if '"unpublish_at" AS "unpublish_at"' in q["sql"]]
+    assert len(lookups) == 2
+    assert "Night buses return on Friday" in fetch(reader, story.get_absolute_url())
