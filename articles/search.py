@@ -14,6 +14,7 @@ import re
 import sqlite3
 from functools import cache
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection, connections
 from django.db.models import F, Q, Value
@@ -103,10 +104,19 @@ def search_articles(words, *, section=None, published_from=None, published_to=No
     return matched.for_listing()
 
 
+def ranks_newest_only(match_count):
+    """Whether a search found more stories than it ranked (see postgres_search)."""
+    return connection.vendor == "postgresql" and match_count >= settings.SEARCH_CANDIDATES
+
+
 def postgres_search(articles, words):
+    """Only the newest SEARCH_CANDIDATES matches are ranked: a word in every story would
+    otherwise rank the whole archive (most of a second at 100,000 stories). News searches
+    look for recent stories; more words or a date range reach older ones."""
     query = SearchQuery(words, search_type="websearch", config=SEARCH_CONFIG)
+    newest = articles.filter(search_vector=query).newest_first()[: settings.SEARCH_CANDIDATES]
     return (
-        articles.filter(search_vector=query)
+        Article.objects.filter(pk__in=newest.values("pk"))
         .annotate(
             rank=SearchRank(F("search_vector"), query),
             snippet=SearchHeadline(
@@ -129,6 +139,8 @@ def fts5_search(articles, words):
         return articles.none()
     # The candidates go in a subquery so that SQLite starts from the full-text match;
     # joined directly, it may probe the FTS table once per published story instead.
+    # FTS5 ranks every match in its own scan, so it takes no candidate limit: a
+    # second pass over the matches to find the newest would cost more than it saves.
     return (
         Article.objects.filter(pk__in=articles.values("pk"), search_entry__document__match=match)
         .annotate(

@@ -56,13 +56,29 @@ class ArticleSitemap(Sitemap):
         self.count = count
         self.latest_update = latest_update
 
-    def items(self):
+    @classmethod
+    def of_month(cls, month):
+        """The sitemap of one month ('YYYY-MM'), from that month's stories alone; None when
+        there is no such month or it has no story."""
+        try:
+            sitemap = cls(month=month, count=0, latest_update=None)
+        except ValueError:
+            return None
+        stats = sitemap.stories().aggregate(
+            count=Count("pk"), latest_update=Max(substantive_update())
+        )
+        sitemap.count, sitemap.latest_update = stats["count"], stats["latest_update"]
+        return sitemap if sitemap.count else None
+
+    def stories(self):
         next_month = (self.month + timedelta(days=32)).replace(day=1)
+        return Article.objects.published().filter(
+            published_at__gte=self.month, published_at__lt=next_month
+        )
+
+    def items(self):
         return (
-            Article.objects.published()
-            .filter(published_at__gte=self.month, published_at__lt=next_month)
-            .only("slug", "published_at", "updated_at")
-            .order_by("published_at", "pk")
+            self.stories().only("slug", "published_at", "updated_at").order_by("published_at", "pk")
         )
 
     def lastmod(self, article):
@@ -143,12 +159,15 @@ def site_sitemaps():
         .order_by("month")
     )
     sitemaps = {f"articles-{row['month']}": ArticleSitemap(**row) for row in months}
-    headings = {
+    return sitemaps | heading_sitemaps()
+
+
+def heading_sitemaps():
+    return {
         "sections": HeadingSitemap("section__slug", "articles:section"),
         "tags": HeadingSitemap("tags__slug", "articles:tag"),
         "authors": HeadingSitemap("bylines__author__slug", "articles:author"),
     }
-    return sitemaps | headings
 
 
 def index(request):
@@ -159,9 +178,18 @@ def index(request):
 
 
 def sitemap(request, section):
-    """One sitemap of the index; `section` is the sitemaps framework's word for its label."""
+    """One sitemap of the index; `section` is the sitemaps framework's word for its label.
+
+    A month's sitemap is built from that month's stories: finding every month of the
+    archive, as the index must, would cost each of them a pass over the whole archive.
+    """
+    if section.startswith("articles-"):
+        month = ArticleSitemap.of_month(section.removeprefix("articles-"))
+        sitemaps = {section: month} if month else {}
+    else:
+        sitemaps = heading_sitemaps()
     return sitemap_views.sitemap(
-        request, site_sitemaps(), section=section, template_name="sitemaps/urlset.xml"
+        request, sitemaps, section=section, template_name="sitemaps/urlset.xml"
     )
 
 

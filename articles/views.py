@@ -13,7 +13,7 @@ from articles import previews
 from articles.feeds import heading_feeds
 from articles.forms import SearchForm
 from articles.models import Article, Author, Correction, Section, SlugRedirect
-from articles.search import search_articles
+from articles.search import ranks_newest_only, search_articles
 
 LIST_PAGE_SIZE = 20
 RELATED_COUNT = 4
@@ -209,12 +209,14 @@ class SearchView(ListView):
     def get_context_data(self, **kwargs):
         criteria = self.request.GET.copy()
         criteria.pop("page", None)
-        return super().get_context_data(
+        context = super().get_context_data(
             form=self.form,
             has_query=self.form.is_valid() and bool(self.form.cleaned_data["q"].strip()),
             criteria=criteria.urlencode(),
             **kwargs,
         )
+        context["newest_only"] = ranks_newest_only(context["paginator"].count)
+        return context
 
 
 class CorrectionListView(ListView):

@@ -116,6 +116,8 @@ else:
 # Anonymous readers get whole pages from the cache (articles/caching.py). Every reader-visible
 # write and every scheduled publication ends a page's life sooner; this only bounds it.
 READER_CACHE_SECONDS = env.int("READER_CACHE_SECONDS", default=3600)
+# PostgreSQL search ranks only the newest this many matching stories (articles/search.py).
+SEARCH_CANDIDATES = env.int("SEARCH_CANDIDATES", default=1000)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -209,6 +209,23 @@ def test_results_are_paginated_keeping_the_criteria(client, now):
     assert len(headlines(search(client, q="lagoon", section="science", page=2))) == 5
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL ranking only")
+def test_a_word_in_very_many_stories_ranks_only_the_newest(client, now, settings):
+    settings.SEARCH_CANDIDATES = 3
+    for n in range(5):
+        make_article(headline=f"Harbour report {n}", published_at=now - timedelta(days=n + 1))
+    # The oldest story would rank first if every match were ranked.
+    make_article(
+        headline="Harbour harbour harbour", dek="Harbour.", published_at=now - timedelta(days=9)
+    )
+    response = search(client, q="harbour")
+    assert sorted(headlines(response)) == [f"Harbour report {n}" for n in range(3)]
+    assert "The newest 3 matching stories" in response.content.decode()
+    narrowed = search(client, q="harbour", published_to=(now - timedelta(days=8)).date())
+    assert headlines(narrowed) == ["Harbour harbour harbour"]
+    assert "1 result" in narrowed.content.decode()
+
+
 def test_index_follows_edits_bulk_updates_and_deletions(client):
     article = make_article(headline="Lagoon corals recover")
     Article.objects.filter(pk=article.pk).update(headline="Mangroves spread")
