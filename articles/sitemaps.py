@@ -10,13 +10,14 @@ from datetime import UTC, datetime, timedelta
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
-from django.db.models import CharField, Count, F, Func, Max
+from django.db.models import CharField, Count, Exists, F, Func, Max, OuterRef
 from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from taggit.models import Tag
 
-from articles.models import Article
+from articles.models import Article, Author, Section
 
 NEWS_WINDOW = timedelta(hours=48)
 NEWS_LIMIT = 1000  # Google News reads at most 1,000 URLs per news sitemap.
@@ -98,33 +99,42 @@ class HeadingSitemap(Sitemap):
     """The list pages of one kind of heading (sections, tags or authors) that carry a
     published story, each last modified when its newest story was.
 
-    One pass over the published stories grouped by heading: asking each of 2,000 tags for
-    its newest story costs one index walk per tag.
+    The lastmods come from one pass over the published stories grouped by heading (asking
+    each of 2,000 tags for its newest story costs one index walk per tag), and only the
+    sitemap file itself pays for it. The index only needs how many headings carry a story:
+    an EXISTS per heading stops at its first one. It shows no lastmod for these files.
     """
 
-    def __init__(self, heading_slug, url_name):
-        self.heading_slug = heading_slug
+    def __init__(self, model, stories_lookup, url_name):
+        self.model = model
+        self.stories_lookup = stories_lookup
         self.url_name = url_name
 
     @cached_property
-    def headings(self):
-        # Read once: the index counts them, pages them and asks for the latest lastmod.
-        return list(
+    def paginator(self):
+        paginator = super().paginator
+        live = Article.objects.published().filter(**{self.stories_lookup: OuterRef("pk")})
+        paginator.count = self.model.objects.filter(Exists(live)).count()
+        return paginator
+
+    def items(self):
+        slug = f"{self.stories_lookup}__slug"
+        return (
             Article.objects.published()
-            .filter(**{f"{self.heading_slug}__isnull": False})
-            .values(heading=F(self.heading_slug))
+            .filter(**{f"{slug}__isnull": False})
+            .values(heading=F(slug))
             .annotate(latest_update=Max(substantive_update()))
             .order_by("heading")
         )
-
-    def items(self):
-        return self.headings
 
     def location(self, heading):
         return reverse(self.url_name, args=[heading["heading"]])
 
     def lastmod(self, heading):
         return heading["latest_update"]
+
+    def get_latest_lastmod(self):
+        return None
 
 
 class NewsSitemap(Sitemap):
@@ -164,9 +174,9 @@ def site_sitemaps():
 
 def heading_sitemaps():
     return {
-        "sections": HeadingSitemap("section__slug", "articles:section"),
-        "tags": HeadingSitemap("tags__slug", "articles:tag"),
-        "authors": HeadingSitemap("bylines__author__slug", "articles:author"),
+        "sections": HeadingSitemap(Section, "section", "articles:section"),
+        "tags": HeadingSitemap(Tag, "tags", "articles:tag"),
+        "authors": HeadingSitemap(Author, "bylines__author", "articles:author"),
     }
 
 

@@ -189,12 +189,12 @@ def test_sitemap_query_counts_are_fixed(client, django_assert_num_queries, now):
 
     add_stories()
     pages = {
-        # 1 months, then one grouped query each for sections, tags and authors
+        # 1 months, then how many sections, tags and authors carry a published story
         reverse("articles:sitemap_index"): 4,
         # 1 that month's count and lastmod, 2 its stories
         f"/sitemap-articles-{now:%Y-%m}.xml": 2,
-        # 1 the sections with their newest stories
-        "/sitemap-sections.xml": 1,
+        # 1 count, 2 the sections with their newest stories
+        "/sitemap-sections.xml": 2,
         # 1 count, 2 the stories of the last 48 hours
         reverse("articles:sitemap_news"): 2,
         "/robots.txt": 0,
