@@ -175,6 +175,15 @@ def _seconds_to_live(version):
     if boundary is None:
         boundary = _timestamp(next_visibility_change())
         cache.set(_boundary_key(version), boundary, timeout=None)
+    if boundary and boundary <= time.time():
+        # The moment has come. This page may predate it, so it is not stored; the next ones
+        # are filed under a new version, cut at the moment after, so that a scheduled
+        # morning story does not leave every reader uncached until the next write.
+        if pending is not None and pending.version == version:
+            pending.renew(moves_schedule=True)
+        elif cache.get(VERSION_KEY) == version:
+            start_new_version()
+        return 0
     seconds = settings.READER_CACHE_SECONDS
     if boundary:
         seconds = min(seconds, int(boundary - time.time()))

@@ -117,6 +117,10 @@ def test_scheduled_story_appears_at_its_time_without_any_write(client, desk):
     assert client.get(home)["X-Cache"] == "hit"
     time.sleep(max(0, (due_at - timezone.now()).total_seconds()) + 0.1)
     assert "Budget announced" in fetch(client, home)
+    # Past its moment the page is cached again, not rendered for every reader until a write.
+    again = client.get(home)
+    assert "Budget announced" in again.content.decode()
+    assert client.get(home)["X-Cache"] == "hit"
 
 
 def test_story_leaves_at_its_unpublish_time_without_any_write(client, desk):
