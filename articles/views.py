@@ -1,9 +1,7 @@
 import re
-from datetime import timedelta
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import permission_required
-from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.generic import DetailView, ListView, TemplateView
@@ -17,7 +15,6 @@ from articles.search import ranks_newest_only, search_articles
 
 LIST_PAGE_SIZE = 20
 RELATED_COUNT = 4
-RELATED_WINDOW = timedelta(days=14)
 
 
 class HomeView(TemplateView):
@@ -167,24 +164,7 @@ class ArticleView(DetailView):
         return super().get_context_data(related=self.related_articles(), **kwargs)
 
     def related_articles(self):
-        """Published stories sharing the most tags, then the same section, newest first.
-
-        Only stories from around the same time are weighed: ranking a ten-year archive by
-        shared tags on every page view would cost more than the rest of the page.
-        """
-        article = self.object
-        tag_ids = [tag.pk for tag in article.tags.all()]
-        around = (article.published_at - RELATED_WINDOW, article.published_at + RELATED_WINDOW)
-        return (
-            Article.objects.published()
-            .filter(published_at__range=around)
-            .exclude(pk=article.pk)
-            .filter(Q(tags__in=tag_ids) | Q(section_id=article.section_id))
-            .annotate(shared_tags=Count("tags", filter=Q(tags__in=tag_ids), distinct=True))
-            .select_related("section")
-            .only("headline", "slug", "published_at", "section__name", "section__slug")
-            .order_by("-shared_tags", "-published_at", "-pk")[:RELATED_COUNT]
-        )
+        return Article.objects.published().related_to(self.object)[:RELATED_COUNT]
 
 
 class SearchView(ListView):
