@@ -2,7 +2,7 @@ import threading
 
 import pytest
 from django.core.cache import cache
-from django.db import connection, connections
+from django.db import connections
 from django.test import Client
 from django.urls import reverse
 
@@ -121,9 +121,6 @@ def test_an_editor_who_saved_is_no_longer_shown_as_present(ana, ben):
     assert "Also open now" not in ben.get(change_url(article)).content.decode()
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="needs a server database for two connections"
-)
 @pytest.mark.django_db(transaction=True)
 def test_two_saves_at_the_same_moment_cannot_both_pass(ana, ben):
     article = make_article()
