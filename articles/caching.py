@@ -8,7 +8,8 @@ transaction commits (the receivers at the bottom; comments are announced by thei
 comments/moderation.py), so the next request renders afresh; the old entries are never read
 again and age out. Time changes what readers see too: a scheduled article appears at its
 publication time and an article leaves at its unpublish time with no write at all, so no
-entry outlives the next such moment (`next_visibility_change`).
+entry outlives the next such moment (`next_visibility_change`); a page that changes by
+itself at a moment of its own (an article whose comments close) says so (`changes_at`).
 
 Visitors with a session or a pending message (staff, anyone logged in) always get a fresh
 page marked private. A response that sets a cookie is never stored, so no page carries
@@ -190,6 +191,14 @@ def _seconds_to_live(version):
     return max(seconds, 0)
 
 
+def changes_at(request, moment):
+    """Say that the page being rendered changes by itself at `moment` (a comment thread
+    closing after its days, say): it is not served from the cache beyond it."""
+    if moment is not None:
+        earliest = getattr(request, "_page_changes_at", None)
+        request._page_changes_at = moment if earliest is None else min(earliest, moment)
+
+
 def _page_key(version, request):
     # Scheme and host are part of the page: feeds and sitemaps carry absolute links.
     url = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
@@ -266,6 +275,9 @@ class ReaderPageCacheMiddleware:
         etag = f'"{hashlib.md5(response.content, usedforsecurity=False).hexdigest()}"'
         last_modified = int(time.time())
         seconds = _seconds_to_live(version)
+        changes = getattr(request, "_page_changes_at", None)
+        if changes is not None:
+            seconds = max(0, min(seconds, int(changes.timestamp() - time.time())))
         if request.method == "GET" and seconds:
             headers = {k: v for k, v in response.items() if k.lower() in _STORED_HEADERS}
             cache.set(key, (response.content, headers, etag, last_modified), timeout=seconds)

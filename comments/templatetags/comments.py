@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
+from articles import caching
 from comments.forms import comment_form
 from comments.models import Comment, CommentSettings
 from comments.moderation import URL_RE
@@ -43,12 +44,15 @@ def comment_block(context, article):
             replies.setdefault(comment.parent_id, []).append(comment)
     for thread in threads:
         thread.thread_replies = replies.get(thread.pk, [])
+    is_open = desk.is_thread_open(article)
+    if is_open:
+        caching.changes_at(request, desk.closes_at(article))
     return {
         "article": article,
         "comment_count": desk.comment_total,
         "page": page,
         "threads": threads,
-        "is_open": desk.is_thread_open(article),
+        "is_open": is_open,
         "form": comment_form(article, user=request.user),
         "request": request,
     }

@@ -2,6 +2,7 @@
 refused comment leaves every cached page in place; a published one that appears or goes is
 on the very next request."""
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -127,6 +128,19 @@ def test_closing_threads_site_wide_takes_the_form_off_at_the_next_request():
     settings.auto_close_days = 14
     settings.save()
     assert 'id="comment-form"' not in read(story)
+
+
+def test_a_thread_closing_after_its_days_takes_the_form_off_at_that_moment():
+    settings = CommentSettings.load()
+    settings.auto_close_days = 14
+    settings.save()
+    closes_at = timezone.now() + timedelta(seconds=3)  # room for a slow first render
+    story = make_article(published_at=closes_at - timedelta(days=14))
+    assert 'id="comment-form"' in read(story)
+    assert is_cached(story)
+    time.sleep(max(0, (closes_at - timezone.now()).total_seconds()) + 0.1)
+    assert 'id="comment-form"' not in read(story)
+    assert "Comments are closed" in read(story)
 
 
 def test_closing_the_articles_thread_takes_the_form_off_at_the_next_request(story):
