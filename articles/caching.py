@@ -2,14 +2,15 @@
 it stops being true.
 
 Anonymous readers get whole pages from Django's cache (LocMem, or Redis when REDIS_URL is
-set), with an ETag and Last-Modified for 304 answers. Every cached page is filed under the
-site's *content version*. Any write to a model readers can see starts a new version when its
-transaction commits (the receivers at the bottom; comments are announced by their moderation,
-comments/moderation.py), so the next request renders afresh; the old entries are never read
-again and age out. Time changes what readers see too: a scheduled article appears at its
-publication time and an article leaves at its unpublish time with no write at all, so no
-entry outlives the next such moment (`next_visibility_change`); a page that changes by
-itself at a moment of its own (an article whose comments close) says so (`changes_at`).
+set), with an ETag and Last-Modified for 304 answers. Every cached page is stored with the
+site's *content version* it was rendered in, and served only while that is still current.
+Any write to a model readers can see starts a new version when its transaction commits (the
+receivers at the bottom; comments are announced by their moderation, comments/moderation.py),
+so the next request renders afresh and overwrites the old entry. Time changes what readers
+see too: a scheduled article appears at its publication time and an article leaves at its
+unpublish time with no write at all, so no entry outlives the next such moment
+(`next_visibility_change`); a page that changes by itself at a moment of its own (an article
+whose comments close) says so (`changes_at`).
 
 Visitors with a session or a pending message (staff, anyone logged in) always get a fresh
 page marked private. A response that sets a cookie is never stored, so no page carries
@@ -199,10 +200,27 @@ def changes_at(request, moment):
         request._page_changes_at = moment if earliest is None else min(earliest, moment)
 
 
-def _page_key(version, request):
+def _page_key(request):
     # Scheme and host are part of the page: feeds and sitemaps carry absolute links.
     url = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
-    return f"reader-pages:page:{version}:{url}"
+    return f"reader-pages:page:{url}"
+
+
+def _lookup(request):
+    """The current content version, the page's key, and its stored entry if it was rendered
+    in that version. One round trip to the cache: a page is stored under its address with the
+    version it was rendered in, so the version and the page are fetched together."""
+    key = _page_key(request)
+    found = cache.get_many([VERSION_KEY, key])
+    pending = _pending_change(transaction.get_connection())
+    if pending is not None:
+        version = pending.version
+    else:
+        version = found.get(VERSION_KEY) or content_version()
+    entry = found.get(key)
+    if entry is not None and entry[0] != version:
+        entry = None  # rendered before the latest change
+    return version, key, entry
 
 
 def _is_anonymous_read(request):
@@ -253,16 +271,14 @@ class ReaderPageCacheMiddleware:
             return response
 
         try:
-            version = content_version()
-            key = _page_key(version, request)
-            entry = cache.get(key)
+            version, key, entry = _lookup(request)
         except Exception as error:
             # The cache or the database is down: serve uncached, so that /healthz and the
             # friendly 503 page can say which (any cache backend's errors land here).
             logger.warning("page cache unavailable: %s", error)
             return self.get_response(request)
         if entry is not None:
-            content, headers, etag, last_modified = entry
+            _, content, headers, etag, last_modified = entry
             response = HttpResponse(content, headers=headers)
             response["X-Cache"] = "hit"
             return _conditional(request, response, etag, last_modified)
@@ -280,7 +296,8 @@ class ReaderPageCacheMiddleware:
             seconds = max(0, min(seconds, int(changes.timestamp() - time.time())))
         if request.method == "GET" and seconds:
             headers = {k: v for k, v in response.items() if k.lower() in _STORED_HEADERS}
-            cache.set(key, (response.content, headers, etag, last_modified), timeout=seconds)
+            entry = (version, response.content, headers, etag, last_modified)
+            cache.set(key, entry, timeout=seconds)
         response["X-Cache"] = "miss"
         return _conditional(request, response, etag, last_modified)
 
