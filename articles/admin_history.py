@@ -261,7 +261,6 @@ class ArticleHistoryAdminMixin:
                 "old_label": old_label,
                 "new_label": new_label,
                 "changes": revisions.compare(old, new),
-                "revisions_url": reverse("admin:articles_article_revisions", args=[article.pk]),
             },
         )
 
