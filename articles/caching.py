@@ -62,23 +62,6 @@ STAFF_ONLY_MODELS = {
 _STORED_HEADERS = {"content-type", "content-language", "vary", "x-frame-options", "link"}
 
 
-def content_version():
-    """The version pages are filed under now, starting one if the cache has none (cold or
-    evicted).
-
-    No database query here: this runs before the view, where a database outage must still
-    reach the view's own error handling. The boundary is found when a page is stored.
-    """
-    pending = _pending_change(transaction.get_connection())
-    if pending is not None:
-        return pending.version
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, _new_version(), timeout=None)
-        version = cache.get(VERSION_KEY)
-    return version
-
-
 def _new_version():
     return f"{time.time_ns():x}{get_random_string(6)}"
 
@@ -166,14 +149,14 @@ def _timestamp(moment):
     return moment.timestamp() if moment else 0
 
 
-def _seconds_to_live(version):
+def _seconds_to_live(version, request):
     """How long a page rendered now may be served: the configured life, cut at the next
-    visibility change. Zero means "do not store"."""
+    visibility change and at the moment the page itself said it changes (`changes_at`).
+    Zero means "do not store"."""
     pending = _pending_change(transaction.get_connection())
-    if pending is not None and pending.version == version:
-        boundary = pending.boundary
-    else:
-        boundary = cache.get(_boundary_key(version))
+    if pending is None or pending.version != version:
+        pending = None  # another connection's writes: this page is filed under the shared one
+    boundary = pending.boundary if pending else cache.get(_boundary_key(version))
     if boundary is None:
         boundary = _timestamp(next_visibility_change())
         cache.set(_boundary_key(version), boundary, timeout=None)
@@ -181,14 +164,15 @@ def _seconds_to_live(version):
         # The moment has come. This page may predate it, so it is not stored; the next ones
         # are filed under a new version, cut at the moment after, so that a scheduled
         # morning story does not leave every reader uncached until the next write.
-        if pending is not None and pending.version == version:
+        if pending:
             pending.renew(moves_schedule=True)
         elif cache.get(VERSION_KEY) == version:
             start_new_version()
         return 0
-    seconds = settings.READER_CACHE_SECONDS
-    if boundary:
-        seconds = min(seconds, int(boundary - time.time()))
+    ends = [boundary] if boundary else []
+    if getattr(request, "_page_changes_at", None) is not None:
+        ends.append(request._page_changes_at.timestamp())
+    seconds = min([settings.READER_CACHE_SECONDS, *(int(end - time.time()) for end in ends)])
     return max(seconds, 0)
 
 
@@ -209,14 +193,21 @@ def _page_key(request):
 def _lookup(request):
     """The current content version, the page's key, and its stored entry if it was rendered
     in that version. One round trip to the cache: a page is stored under its address with the
-    version it was rendered in, so the version and the page are fetched together."""
+    version it was rendered in, so the version and the page are fetched together.
+
+    No database query here: this runs before the view, where a database outage must still
+    reach the view's own error handling. The boundary is found when a page is stored.
+    """
     key = _page_key(request)
     found = cache.get_many([VERSION_KEY, key])
     pending = _pending_change(transaction.get_connection())
     if pending is not None:
         version = pending.version
     else:
-        version = found.get(VERSION_KEY) or content_version()
+        version = found.get(VERSION_KEY)
+        if version is None:  # a cold or evicted cache: start one, or take a rival's
+            cache.add(VERSION_KEY, _new_version(), timeout=None)
+            version = cache.get(VERSION_KEY)
     entry = found.get(key)
     if entry is not None and entry[0] != version:
         entry = None  # rendered before the latest change
@@ -290,10 +281,7 @@ class ReaderPageCacheMiddleware:
             return response
         etag = f'"{hashlib.md5(response.content, usedforsecurity=False).hexdigest()}"'
         last_modified = int(time.time())
-        seconds = _seconds_to_live(version)
-        changes = getattr(request, "_page_changes_at", None)
-        if changes is not None:
-            seconds = max(0, min(seconds, int(changes.timestamp() - time.time())))
+        seconds = _seconds_to_live(version, request)
         if request.method == "GET" and seconds:
             headers = {k: v for k, v in response.items() if k.lower() in _STORED_HEADERS}
             entry = (version, response.content, headers, etag, last_modified)
