@@ -208,6 +208,20 @@ class ArticleHistoryAdminMixin:
             raise PermissionDenied
         return article
 
+    def history_page(self, request, template, article, title, **context):
+        """An admin page about one article's versions, with the admin's own frame."""
+        return TemplateResponse(
+            request,
+            f"admin/articles/article/{template}",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "article": article,
+                "title": title,
+                **context,
+            },
+        )
+
     def compare_url(self, article, old, new="live"):
         """One click from anywhere to a diff between two version numbers (0: none yet)."""
         url = reverse("admin:articles_article_compare", args=[article.pk])
@@ -229,20 +243,14 @@ class ArticleHistoryAdminMixin:
             }
             for revision, older in zip(history, previous, strict=True)
         ]
-        return TemplateResponse(
+        return self.history_page(
             request,
-            "admin/articles/article/revisions.html",
-            {
-                **self.admin_site.each_context(request),
-                "opts": self.opts,
-                "article": article,
-                "title": f"Revisions of “{article}”",
-                "rows": rows,
-                "latest_vs_live_url": self.compare_url(article, history[0].number)
-                if history
-                else None,
-                "can_restore": self.has_change_permission(request, article),
-            },
+            "revisions.html",
+            article,
+            f"Revisions of “{article}”",
+            rows=rows,
+            latest_vs_live_url=self.compare_url(article, history[0].number) if history else None,
+            can_restore=self.has_change_permission(request, article),
         )
 
     def compare_view(self, request, pk):
@@ -250,18 +258,14 @@ class ArticleHistoryAdminMixin:
         article = self.article_or_404(request, pk)
         old, old_label = self.version(request, article, "from")
         new, new_label = self.version(request, article, "to")
-        return TemplateResponse(
+        return self.history_page(
             request,
-            "admin/articles/article/compare.html",
-            {
-                **self.admin_site.each_context(request),
-                "opts": self.opts,
-                "article": article,
-                "title": f"Changes to “{article}”",
-                "old_label": old_label,
-                "new_label": new_label,
-                "changes": revisions.compare(old, new),
-            },
+            "compare.html",
+            article,
+            f"Changes to “{article}”",
+            old_label=old_label,
+            new_label=new_label,
+            changes=revisions.compare(old, new),
         )
 
     def version(self, request, article, param):
@@ -289,17 +293,13 @@ class ArticleHistoryAdminMixin:
                 messages.SUCCESS,
             )
             return redirect("admin:articles_article_change", article.pk)
-        return TemplateResponse(
+        return self.history_page(
             request,
-            "admin/articles/article/restore.html",
-            {
-                **self.admin_site.each_context(request),
-                "opts": self.opts,
-                "article": article,
-                "revision": revision,
-                "title": f"Restore version {revision.number} of “{article}”?",
-                "changes": revisions.compare(revisions.snapshot(article), revision.snapshot),
-            },
+            "restore.html",
+            article,
+            f"Restore version {revision.number} of “{article}”?",
+            revision=revision,
+            changes=revisions.compare(revisions.snapshot(article), revision.snapshot),
         )
 
     # Presence and preview links.
