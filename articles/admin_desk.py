@@ -14,7 +14,6 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpResponseRedirect
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
@@ -23,7 +22,7 @@ from django.utils.html import format_html
 
 from articles import workflow
 from articles.models import ArticleStatus, Desk, EditorialAction, EditorialEvent, Section
-from newsroom.admin import LogAdmin
+from newsroom.admin import LogAdmin, admin_page
 
 State = ArticleStatus
 Action = EditorialAction
@@ -244,11 +243,7 @@ class DeskAdminMixin:
     def desk_page(self, request, template, title, **context):
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied
-        return TemplateResponse(
-            request,
-            template,
-            {**self.admin_site.each_context(request), "opts": self.opts, "title": title, **context},
-        )
+        return admin_page(self, request, template, title, **context)
 
     def desk_view(self, request):
         """The editor's queue: in review, approved, scheduled (overdue marked), just published."""

@@ -11,7 +11,6 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
@@ -21,6 +20,7 @@ from django.views.decorators.http import require_POST
 from articles import presence, previews, revisions
 from articles.admin_inlines import StoryRowsFormSet
 from articles.models import Article, Correction, PreviewLink, Revision
+from newsroom.admin import admin_page
 
 
 class CorrectionInline(admin.StackedInline):
@@ -209,17 +209,8 @@ class ArticleHistoryAdminMixin:
         return article
 
     def history_page(self, request, template, article, title, **context):
-        """An admin page about one article's versions, with the admin's own frame."""
-        return TemplateResponse(
-            request,
-            f"admin/articles/article/{template}",
-            {
-                **self.admin_site.each_context(request),
-                "opts": self.opts,
-                "article": article,
-                "title": title,
-                **context,
-            },
+        return admin_page(
+            self, request, f"admin/articles/article/{template}", title, article=article, **context
         )
 
     def compare_url(self, article, old, new="live"):

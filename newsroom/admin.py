@@ -1,6 +1,7 @@
 """Admin building blocks shared by the apps."""
 
 from django.contrib import admin
+from django.template.response import TemplateResponse
 
 
 class LogAdmin(admin.ModelAdmin):
@@ -14,3 +15,18 @@ class LogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+def admin_page(model_admin, request, template, title, **context):
+    """A page of a model admin's own (a desk view, a revision history) inside the admin's
+    frame: its sidebar, breadcrumbs' options and title."""
+    return TemplateResponse(
+        request,
+        template,
+        {
+            **model_admin.admin_site.each_context(request),
+            "opts": model_admin.opts,
+            "title": title,
+            **context,
+        },
+    )
