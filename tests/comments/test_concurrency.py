@@ -1,6 +1,7 @@
 """Many readers posting at once, and two moderators deciding at once, on a real database."""
 
 import threading
+import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
@@ -91,6 +92,11 @@ def test_concurrent_posts_from_one_email_let_exactly_one_through(settings, backe
         )
         return response.status_code
 
+    # The limit counts in fixed windows: posts straddling a window's end would count in two.
+    window = settings.COMMENT_RATE_LIMITS[0][0]
+    left = window - time.time() % window
+    if left < 2:
+        time.sleep(left)
     assert sorted(in_threads(post, 8)) == [302] + [429] * 7
     assert Comment.objects.filter(email=email).count() == 1
 
