@@ -1,0 +1,55 @@
+"""One way to read a number or a date from a request.
+
+Query strings, form fields, URL parts and the desk's posts all come through here, so that a
+value a visitor typed is either a number the database can hold or a 400 naming the field.
+`str.isdigit()` is not enough: it accepts Unicode digits ("٣", "²") that `int()` refuses or
+misreads, and it knows nothing of the database's integer range.
+"""
+
+from datetime import date
+
+from django.core.exceptions import BadRequest
+
+# The largest value a BigAutoField (and PostgreSQL's bigint) holds.
+MAX_ID = 2**63 - 1
+# Dates a newsroom has any use for; every one of them survives a week's arithmetic either way
+# in Python and on both databases.
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2999, 12, 31)
+
+
+class BadParameter(BadRequest):
+    """A request value that is not what its field takes; Django answers it with a 400."""
+
+    def __init__(self, field, message):
+        self.field = field
+        super().__init__(f"{field}: {message}")
+
+
+def whole_number(raw, *, field, minimum=0, maximum=MAX_ID):
+    """Return `raw` (ASCII digits) as an int between `minimum` and `maximum`."""
+    raw = "" if raw is None else str(raw).strip()
+    if not (raw.isascii() and raw.isdigit()):
+        raise BadParameter(field, "expected a whole number written with the digits 0-9.")
+    if len(raw) > len(str(maximum)) or not minimum <= int(raw) <= maximum:
+        raise BadParameter(field, f"expected a number from {minimum} to {maximum}.")
+    return int(raw)
+
+
+def record_id(raw, *, field):
+    """Return `raw` as a primary key the database can hold (1 and up)."""
+    return whole_number(raw, field=field, minimum=1)
+
+
+def calendar_date(raw, *, field, earliest=EARLIEST_DATE, latest=LATEST_DATE):
+    """Return `raw` (YYYY-MM-DD) as a date between `earliest` and `latest`."""
+    raw = "" if raw is None else str(raw).strip()
+    try:
+        if not raw.isascii():
+            raise ValueError
+        day = date.fromisoformat(raw)
+    except ValueError:
+        raise BadParameter(field, "expected a date written YYYY-MM-DD.") from None
+    if not earliest <= day <= latest:
+        raise BadParameter(field, f"expected a date from {earliest} to {latest}.")
+    return day
