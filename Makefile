@@ -33,17 +33,24 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 
-# A development secret key, generated once and kept out of git.
-.dev-secret-key:
-	@$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+# The development settings, made once and kept out of git: every `manage.py` command run from
+# this folder finds them (newsroom/settings.py reads .env), in any terminal.
+.env:
+	@printf 'DEBUG=on\nSECRET_KEY=%s\n' \
+		"$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > $@
+	@echo "Wrote the development settings to .env"
 
-demo: install .dev-secret-key
-	DEBUG=1 SECRET_KEY="$$(cat .dev-secret-key)" $(PY) manage.py migrate --noinput
-	DEBUG=1 SECRET_KEY="$$(cat .dev-secret-key)" $(PY) manage.py load_demo
-	DEBUG=1 SECRET_KEY="$$(cat .dev-secret-key)" $(PY) manage.py load_demo_comments
+demo: install .env
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+	$(PY) manage.py load_demo_comments
 
+# The web server and the task worker together; Ctrl-C stops both. The worker runs in its own
+# process group (setsid) so that its autoreloader's child stops with it.
 run: demo
-	DEBUG=1 SECRET_KEY="$$(cat .dev-secret-key)" $(PY) manage.py runserver $(HOST):$(PORT)
+	@setsid $(PY) manage.py db_worker & worker=$$!; \
+	trap 'kill -s TERM -- -'$$worker' 2>/dev/null; wait' EXIT INT TERM; \
+	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install-dev node_modules/.installed
 	$(TEST_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0

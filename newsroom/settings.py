@@ -1,7 +1,7 @@
 """Newsroom settings: one module, read from the environment (and an optional .env file).
 
 Every variable is documented in .env.example. Nothing insecure is a default: DEBUG is
-off unless asked for, and without DEBUG a missing SECRET_KEY stops the process.
+off unless asked for, and a missing SECRET_KEY stops every process with one line.
 """
 
 from datetime import timedelta
@@ -9,23 +9,28 @@ from pathlib import Path
 
 import environ
 from csp import constants as csp
-from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env")
+# `make run` writes the development settings to .env, so every `manage.py` command finds them.
+# ENV_FILE names another file (tests point it at /dev/null to see a bare environment).
+environ.Env.read_env(env.path("ENV_FILE", default=BASE_DIR / ".env"))
+
+
+def required(name):
+    """A setting production cannot run without: when it is missing, say so in one line."""
+    value = env(name, default="")
+    if not value:
+        raise SystemExit(
+            f"{name} is not set. Set it in the environment or in .env (see .env.example); "
+            "for development, `make run` writes one for you."
+        )
+    return value
+
 
 DEBUG = env.bool("DEBUG", default=False)
-
-if DEBUG:
-    SECRET_KEY = env("SECRET_KEY", default="")
-    if not SECRET_KEY:
-        raise ImproperlyConfigured(
-            "SECRET_KEY is empty. `make run` generates a development key for you."
-        )
-else:
-    SECRET_KEY = env("SECRET_KEY")  # Required: raises ImproperlyConfigured when unset.
+SECRET_KEY = required("SECRET_KEY")
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 
@@ -42,6 +47,8 @@ INSTALLED_APPS = [
     "taggit",
     "csp",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "articles",
     "comments",
 ]
@@ -112,6 +119,11 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Work done off the request path (CDN purges) goes through Django's Tasks API. The embedded
+# default queues tasks in the database itself: no broker to run, and `make run` starts the
+# worker (`manage.py db_worker`) beside the web server. Tests run every task at once.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Anonymous readers get whole pages from the cache (articles/caching.py). Every reader-visible
 # write and every scheduled publication ends a page's life sooner; this only bounds it.

@@ -31,3 +31,9 @@ def empty_cache():
 def fast_password_hashing(settings):
     """Staff users are made in many tests; PBKDF2's deliberate slowness would dominate the suite."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def immediate_tasks(settings):
+    """Tasks run inside the call that enqueues them; one test runs the real worker instead."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
