@@ -15,7 +15,7 @@ from newsroom.admin import LogAdmin
 
 
 def _decision_action(action, reason="", label=""):
-    """An admin action that decides through comments/moderation.py, like the queue does."""
+    """An admin action that decides through comments/moderation/, like the queue does."""
 
     @admin.action(description=label, permissions=["moderate"])
     def apply(modeladmin, request, queryset):

@@ -1,15 +1,13 @@
 """The moderators' desk: the queue, one endpoint for every decision, the log and the overview.
 
-Every decision goes through comments/moderation.py, as the admin's do.
+Every decision goes through comments/moderation/decisions.py, as the admin's do.
 """
 
 from datetime import timedelta
-from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -36,18 +34,10 @@ BULK_ACTIONS = [("approve", "Approve"), ("spam", "Mark spam")] + [
 
 
 def staff_permission_required(permission):
-    """Send strangers to log in; refuse logged-in people without the permission."""
+    """Send strangers to log in; refuse logged-in people without the permission (403)."""
 
     def decorator(view):
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path(), reverse("admin:login"))
-            if not request.user.has_perm(permission):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapped
+        return login_required(permission_required(permission, raise_exception=True)(view))
 
     return decorator
 

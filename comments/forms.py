@@ -1,22 +1,8 @@
+"""The reader's report form. The comment form is the pipeline's own: comments/moderation/form.py."""
+
 from django import forms
 
 from comments.models import Report, ReportReason
-from comments.moderation import is_staff, issue_form_token
-
-
-def comment_form(article, *, user=None, data=None, parent=None, errors=None):
-    """What the comment form shows: the reader's own text back, and a freshly issued token."""
-    data = data or {}
-    return {
-        "article": article,
-        "parent": parent,
-        "token": issue_form_token(article),
-        "name": data.get("name", ""),
-        "email": data.get("email", ""),
-        "body": data.get("body", ""),
-        "errors": errors or {},
-        "staff_user": user if is_staff(user) else None,
-    }
 
 
 class ReportForm(forms.ModelForm):

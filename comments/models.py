@@ -1,6 +1,6 @@
 """Reader comments, their reports, the moderation log, bans, word lists and the desk's settings.
 
-The rules that move a comment between statuses live in comments/moderation.py; these models
+The rules that move a comment between statuses live in comments/moderation/; these models
 only store what it decided and answer questions about many rows at once.
 """
 

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from articles.models import Article
 from comments import moderation
-from comments.forms import ReportForm, comment_form
+from comments.forms import ReportForm
 from comments.models import Comment, CommentSettings
 from newsroom.login_guard import client_address
 
@@ -20,21 +20,8 @@ def post_comment(request, article_id):
     article = get_object_or_404(
         Article.objects.published().select_related("section"), pk=article_id
     )
-    parent = _parent(article, request.POST.get("parent", ""))
-    outcome = moderation.submit(
-        moderation.Submission(
-            article=article,
-            parent=parent,
-            name=request.POST.get("name", ""),
-            email=request.POST.get("email", ""),
-            body=request.POST.get("body", ""),
-            token=request.POST.get("token", ""),
-            honeypot=request.POST.get("website", ""),
-            ip=client_address(request),
-            user=request.user,
-            is_csrf_ok=_is_csrf_ok(request),
-        )
-    )
+    form = moderation.CommentForm(request.POST, article=article, user=request.user)
+    outcome = moderation.submit(form, ip=client_address(request), is_csrf_ok=_is_csrf_ok(request))
     if outcome.is_accepted:
         messages.success(request, outcome.message)
         anchor = "comments" if outcome.is_held else f"comment-{outcome.comment.pk}"
@@ -42,16 +29,7 @@ def post_comment(request, article_id):
     response = render(
         request,
         "comments/comment_form_page.html",
-        {
-            "refusal": outcome.message,
-            "form": comment_form(
-                article,
-                user=request.user,
-                data=request.POST,
-                parent=parent,
-                errors=outcome.errors,
-            ),
-        },
+        {"refusal": outcome.message, "form": form},
         status=outcome.http_status,
     )
     if outcome.retry_after:
@@ -72,7 +50,7 @@ def reply(request, comment_id):
         request,
         "comments/comment_form_page.html",
         {
-            "form": comment_form(article, user=request.user, parent=parent),
+            "form": moderation.CommentForm(article=article, user=request.user, reply_to=parent),
             "is_closed": not CommentSettings.load().is_thread_open(article),
         },
     )
@@ -102,12 +80,6 @@ def report(request, comment_id):
     status = 400 if form.is_bound else 200
     context = {"comment": comment, "form": form}
     return render(request, "comments/report.html", context, status=status)
-
-
-def _parent(article, parent_id):
-    if not parent_id.isdigit():
-        return None
-    return Comment.objects.filter(pk=parent_id, article=article).first()
 
 
 def _is_csrf_ok(request):

@@ -7,9 +7,8 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
 from articles import caching
-from comments.forms import comment_form
 from comments.models import Comment, CommentSettings
-from comments.moderation import URL_RE
+from comments.moderation import URL_RE, CommentForm
 
 register = template.Library()
 
@@ -53,7 +52,7 @@ def comment_block(context, article):
         "page": page,
         "threads": threads,
         "is_open": is_open,
-        "form": comment_form(article, user=request.user),
+        "form": CommentForm(article=article, user=request.user),
         "request": request,
     }
 

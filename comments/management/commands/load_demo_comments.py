@@ -105,19 +105,20 @@ class Command(BaseCommand):
                 if slug not in articles:
                     continue
                 article = articles[slug]
-                outcome = moderation.submit(
-                    moderation.Submission(
-                        article=article,
-                        parent=posted.get(reply_to),
-                        name=name,
-                        email=email,
-                        body=body,
-                        token=moderation.issue_form_token(
+                parent = posted.get(reply_to)
+                form = moderation.CommentForm(
+                    {
+                        "name": name,
+                        "email": email,
+                        "body": body,
+                        "parent": parent.pk if parent else "",
+                        "token": moderation.issue_form_token(
                             article, at=timezone.now() - timedelta(minutes=5)
                         ),
-                        ip=f"192.0.2.{n + 1}",
-                    )
+                    },
+                    article=article,
                 )
+                outcome = moderation.submit(form, ip=f"192.0.2.{n + 1}")
                 comment = outcome.comment
                 if approve and outcome.is_held:
                     comment = moderation.approve(

@@ -1,0 +1,234 @@
+"""The only code that changes a comment's status after it was posted, each change logged.
+
+Moderators' decisions (`decide` and its named forms, `decide_many`), bans, readers' reports
+and the legal erasure; the queue, the admin and the management commands all call these.
+"""
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from articles import caching
+from comments.models import (
+    BannedEmail,
+    BannedNetwork,
+    Comment,
+    CommentSettings,
+    CommentStatus,
+    DecisionReason,
+    LogAction,
+    ModerationLogEntry,
+    Report,
+    Rule,
+)
+
+
+class AlreadyReported(Exception):
+    pass
+
+
+def report(*, comment, reader_key, reason, note=""):
+    """Store a reader's report; enough open reports hold a published comment for review."""
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                Report.objects.create(
+                    comment=comment, reader_key=reader_key, reason=reason, note=note.strip()
+                )
+        except IntegrityError:
+            raise AlreadyReported("You have already reported this comment.") from None
+        Comment.objects.filter(pk=comment.pk).update(open_report_count=F("open_report_count") + 1)
+        comment.refresh_from_db(fields=["status", "revision", "open_report_count"])
+        threshold = CommentSettings.load().report_threshold
+        if comment.status == CommentStatus.PUBLISHED and comment.open_report_count >= threshold:
+            held = Comment.objects.filter(pk=comment.pk, revision=comment.revision).update(
+                status=CommentStatus.PENDING,
+                rule=Rule.REPORTS,
+                reason=f"{comment.open_report_count} reader reports",
+                revision=F("revision") + 1,
+            )
+            if held:
+                log_change(
+                    comment,
+                    None,
+                    LogAction.HELD,
+                    CommentStatus.PUBLISHED,
+                    CommentStatus.PENDING,
+                    rule=Rule.REPORTS,
+                    reason=f"{comment.open_report_count} reader reports",
+                )
+
+
+class AlreadyDecided(Exception):
+    """Someone decided the comment after the moderator loaded it; nothing was changed."""
+
+
+ACTIONS = {
+    "approve": (CommentStatus.PUBLISHED, LogAction.APPROVED),
+    "reject": (CommentStatus.REJECTED, LogAction.REJECTED),
+    "spam": (CommentStatus.SPAM, LogAction.SPAM),
+    "remove": (CommentStatus.REMOVED, LogAction.REMOVED),
+}
+
+
+@transaction.atomic
+def decide(*, comment, by, action, revision, reason=""):
+    """Apply one decision to a comment the moderator saw at `revision`.
+
+    The UPDATE only matches while the comment is still at that revision, so of two
+    moderators deciding at once the second changes nothing and learns who was first.
+    """
+    to_status, log_action = ACTIONS[action]
+    if action == "reject" and reason not in DecisionReason.values:
+        raise ValueError(f"Choose a reason for rejecting: {', '.join(DecisionReason.values)}.")
+    if action == "spam":
+        reason = DecisionReason.SPAM
+    elif action != "reject":
+        reason = ""
+    now = timezone.now()
+    changed = Comment.objects.filter(pk=comment.pk, revision=revision).update(
+        status=to_status,
+        revision=F("revision") + 1,
+        decided_at=now,
+        decided_by=by,
+        first_decided_at=Coalesce("first_decided_at", Value(now)),
+        decision_reason=reason,
+        open_report_count=0,
+    )
+    if not changed:
+        current = Comment.objects.select_related("decided_by").get(pk=comment.pk)
+        who = current.decided_by
+        name = (who.get_full_name() or who.get_username()) if who else "the system"
+        raise AlreadyDecided(
+            f"Comment {comment.pk} was already decided by {name}: "
+            f"it is now {current.get_status_display().lower()}. Nothing was changed."
+        )
+    from_status = comment.status
+    comment.refresh_from_db()
+    log_change(comment, by, log_action, from_status, to_status, reason=reason)
+    return comment
+
+
+def approve(*, comment, by, revision):
+    return decide(comment=comment, by=by, action="approve", revision=revision)
+
+
+def reject(*, comment, by, revision, reason):
+    return decide(comment=comment, by=by, action="reject", revision=revision, reason=reason)
+
+
+def mark_spam(*, comment, by, revision):
+    return decide(comment=comment, by=by, action="spam", revision=revision)
+
+
+def remove(*, comment, by, revision):
+    """Take a comment down because its author asked; it is kept, not deleted."""
+    return decide(comment=comment, by=by, action="remove", revision=revision)
+
+
+def decide_many(*, selections, by, action, reason=""):
+    """Apply one decision to many (comment, revision) pairs; returns (decided, refusals)."""
+    decided, refusals = [], []
+    for comment, revision in selections:
+        try:
+            decided.append(
+                decide(comment=comment, by=by, action=action, revision=revision, reason=reason)
+            )
+        except AlreadyDecided as refusal:
+            refusals.append(str(refusal))
+    return decided, refusals
+
+
+@transaction.atomic
+def ban_author(*, comment, by, include_network=False, expires_at=None, reject_pending=False):
+    """Ban the comment's author by email (and optionally network); returns comments rejected."""
+    ban = {"expires_at": expires_at, "created_by": by, "note": f"Banned from comment {comment.pk}"}
+    BannedEmail.objects.update_or_create(email=comment.email, defaults=ban)
+    banned = "email"
+    if include_network and comment.ip_network:
+        BannedNetwork.objects.update_or_create(network=comment.ip_network, defaults=ban)
+        banned = "email and network"
+    until = f" until {expires_at:%Y-%m-%d %H:%M}" if expires_at else ""
+    log_change(comment, by, LogAction.BANNED, comment.status, comment.status, reason=banned + until)
+    rejected = 0
+    if reject_pending:
+        for pending in Comment.objects.in_moderation().filter(email=comment.email):
+            try:
+                decide(
+                    comment=pending,
+                    by=by,
+                    action="reject",
+                    revision=pending.revision,
+                    reason=DecisionReason.ABUSE,
+                )
+            except AlreadyDecided:
+                continue  # Another moderator got there first; their decision stands.
+            rejected += 1
+    return rejected
+
+
+@transaction.atomic
+def erase(*, email, by=None, reference=""):
+    """Erase a person's comments for a legal request: their words and identity are wiped.
+
+    The rows stay (scrubbed, status removed) so that the moderation log keeps its history
+    without keeping the person's data. Returns how many comments were erased.
+    """
+    email = email.strip().lower()
+    comments = list(Comment.objects.filter(email__iexact=email))
+    for comment in comments:
+        from_status = comment.status
+        Comment.objects.filter(pk=comment.pk).update(
+            name="[erased]",
+            email=f"erased-{comment.pk}@erased.invalid",
+            body="",
+            ip_network="",
+            user=None,
+            matched_terms=[],
+            reason="",
+            status=CommentStatus.REMOVED,
+            revision=F("revision") + 1,
+            open_report_count=0,
+        )
+        Report.objects.filter(comment=comment).update(note="")
+        log_change(
+            comment,
+            by,
+            LogAction.ERASED,
+            from_status,
+            CommentStatus.REMOVED,
+            reason=f"legal request {reference}".strip(),
+        )
+    if not comments:  # The request is on record even when there was nothing to erase.
+        ModerationLogEntry.objects.create(
+            actor=by, action=LogAction.ERASED, reason=f"legal request {reference}: nothing found"
+        )
+    return len(comments)
+
+
+def tell_page_cache(from_status, to_status):
+    """Tell the page cache when a comment enters or leaves readers' pages.
+
+    Only published comments are shown, so held, rejected and spam ones change no page; a
+    flood of them leaves every cached page in place. Erasure only touches a published
+    comment's text and name by removing it, which this sees too.
+    """
+    if from_status != to_status and CommentStatus.PUBLISHED in (from_status, to_status):
+        caching.content_changed(moves_schedule=False)
+
+
+def log_change(comment, actor, action, from_status, to_status, *, rule="", reason=""):
+    # Every status change passes here, the pipeline's, the moderators' and the report
+    # threshold's; most are conditional UPDATEs, which no save signal sees.
+    tell_page_cache(from_status, to_status)
+    ModerationLogEntry.objects.create(
+        comment=comment,
+        article_id=comment.article_id,
+        actor=actor,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        rule=rule,
+        reason=reason[:300],
+    )
