@@ -59,7 +59,7 @@ POLICY = {
     },
 }
 # What the desk never offers, to anyone: comments change only through moderation
-# decisions; the logs, preview links and axes records are written by the system.
+# decisions; the logs, preview links, axes records and task results are written by the system.
 NOT_OFFERED = {
     ("comments.comment", "add"),
     ("comments.comment", "change"),
@@ -67,7 +67,6 @@ NOT_OFFERED = {
     ("comments.moderationlogentry", "add"),
     ("comments.moderationlogentry", "change"),
     ("comments.moderationlogentry", "delete"),
-    ("articles.previewlink", "add"),  # Made by the story's "share" button.
     ("articles.editorialevent", "add"),
     ("articles.editorialevent", "change"),
     ("articles.editorialevent", "delete"),
@@ -79,6 +78,7 @@ NOT_OFFERED = {
     ("axes.accesslog", "add"),
     ("axes.accessfailurelog", "add"),
     ("axes.accessfailurelog", "change"),
+    ("django_tasks_database.dbtaskresult", "add"),  # Written by enqueueing a task.
 }
 
 
