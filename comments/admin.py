@@ -47,8 +47,7 @@ class CommentAdmin(admin.ModelAdmin):
         _decision_action("remove", label="Remove at the author's request"),
         *[
             _decision_action("reject", code, f"Reject: {label}")
-            for code, label in DecisionReason.choices
-            if code != DecisionReason.SPAM
+            for code, label in DecisionReason.for_rejecting()
         ],
     ]
 

@@ -3,9 +3,12 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from comments import desk
 from newsroom.health import healthz
 
 urlpatterns = [
+    # The admin's login, landing moderators on their desk (comments/desk.py).
+    path("admin/login/", desk.login),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("", include("articles.urls")),
