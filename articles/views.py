@@ -3,7 +3,7 @@ import re
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import permission_required
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
@@ -12,6 +12,7 @@ from articles.feeds import heading_feeds
 from articles.forms import SearchForm
 from articles.models import Article, Author, Correction, Section, SlugRedirect
 from articles.search import ranks_newest_only, search_articles
+from newsroom.errors import error_page
 
 LIST_PAGE_SIZE = 20
 RELATED_COUNT = 4
@@ -145,9 +146,7 @@ class ArticleView(DetailView):
             killed = Article.objects.filter(slug=kwargs["slug"], status=Article.Status.KILLED)
             article = killed.only("headline", "kill_notice").first()
             if article is not None:
-                return render(
-                    request, "articles/article_killed.html", {"article": article}, status=410
-                )
+                return error_page(410, {"article": article})
             # A published article's former address answers with a permanent redirect.
             moved = (
                 SlugRedirect.objects.filter(

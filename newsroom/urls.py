@@ -12,6 +12,11 @@ urlpatterns = [
     path("", include("comments.urls")),
 ] + static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
+handler400 = "newsroom.errors.bad_request"
+handler403 = "newsroom.errors.permission_denied"
+handler404 = "newsroom.errors.page_not_found"
+handler500 = "newsroom.errors.server_error"
+
 admin.site.site_header = f"{settings.NEWSROOM_NAME} desk"
 admin.site.site_title = settings.NEWSROOM_NAME
 admin.site.index_title = "The editorial desk"
