@@ -1,5 +1,3 @@
-import re
-
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import permission_required
 from django.http import Http404
@@ -13,6 +11,7 @@ from articles.forms import SearchForm
 from articles.models import Article, Author, Correction, Section, SlugRedirect
 from articles.search import ranks_newest_only, search_articles
 from newsroom.errors import error_page
+from newsroom.params import record_id
 
 LIST_PAGE_SIZE = 20
 RELATED_COUNT = 4
@@ -66,11 +65,9 @@ class ArticleListView(ListView):
 
     def last_seen(self, before):
         """The story the reader saw last, from the `before` of an "Older stories" link."""
-        if not re.fullmatch(r"\d{1,18}", before):
-            raise Http404("No such page.")
         return get_object_or_404(
             Article.objects.filter(published_at__isnull=False).values("published_at", "pk"),
-            pk=before,
+            pk=record_id(before, field="before"),
         )
 
     def get_context_data(self, **kwargs):

@@ -14,6 +14,8 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
 
+from newsroom.params import BadParameter
+
 logger = logging.getLogger("newsroom.errors")
 
 PLAIN = {
@@ -40,6 +42,9 @@ def error_page(status, context=None):
 
 
 def bad_request(request, exception=None):
+    """The 400 page; for a value that is not what its field takes, which field and why."""
+    if isinstance(exception, BadParameter):
+        return error_page(400, {"problem": str(exception)})
     return error_page(400)
 
 

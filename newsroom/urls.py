@@ -1,9 +1,13 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
 from newsroom.health import healthz
+from newsroom.params import RecordIdConverter
+
+# Before any URLconf is read: every record id in a URL is an `<id:...>`.
+register_converter(RecordIdConverter, "id")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
