@@ -45,8 +45,9 @@ KEYS = [
     ("r", "reject: pick a reason with 1–4 (or the arrows and Enter)"),
     ("s", "spam"),
     ("b", "ban the author (then Enter)"),
-    ("h", "the commenter's history"),
+    ("h", "the commenter's history (Esc closes it)"),
     ("u", "undo your last decision"),
+    ("?", "show or hide this list"),
 ]
 
 

@@ -78,6 +78,7 @@
         var gone = document.getElementById("card-" + pk);
         if (gone) { gone.remove(); }
       });
+      if (!next) { window.location.reload(); return; } // The queue's next page, if any.
       focusCard(next);
     }).catch(function () {
       card.classList.remove("card--deciding");
@@ -103,12 +104,23 @@
     });
   }
 
+  function toggleHistory(card) {
+    if (!historyPanel.hidden && historyPanel.dataset.comment === card.dataset.comment) {
+      historyPanel.hidden = true;
+      return;
+    }
+    showHistory(card);
+  }
+
   function showHistory(card) {
+    historyPanel.dataset.comment = card.dataset.comment;
     fetch(card.dataset.history + "?panel=1", { credentials: "same-origin" })
       .then(function (response) { return response.text(); })
       .then(function (html) {
         historyPanel.innerHTML = html;
         historyPanel.hidden = false;
+        // On a phone the panel covers the lower half: keep the card above it.
+        if (window.matchMedia("(max-width: 69.99rem)").matches) { card.scrollIntoView({ block: "start" }); }
       });
   }
 
@@ -176,7 +188,8 @@
     else if (key === "r") { act(card, "reason"); }
     else if (key === "s") { act(card, "spam"); }
     else if (key === "b") { act(card, "ban"); }
-    else if (key === "h") { showHistory(card); }
+    else if (key === "h") { toggleHistory(card); }
+    else if (key === "Escape") { historyPanel.hidden = true; }
     else { return; }
     event.preventDefault();
   });
