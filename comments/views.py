@@ -9,7 +9,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from articles.models import Article
-from comments import moderation
+from comments import identity, moderation
 from comments.forms import ReportForm
 from comments.models import Comment, CommentSettings
 from newsroom.login_guard import client_address
@@ -23,11 +23,14 @@ def post_comment(request, article_id):
         Article.objects.published().select_related("section"), pk=article_id
     )
     form = moderation.CommentForm(request.POST, article=article, user=request.user)
-    outcome = moderation.submit(form, ip=client_address(request), is_csrf_ok=_is_csrf_ok(request))
+    reader = identity.reader_of(request)
+    outcome = moderation.submit(
+        form, ip=client_address(request), reader=reader, is_csrf_ok=_is_csrf_ok(request)
+    )
     if outcome.is_accepted:
         messages.success(request, outcome.message)
         anchor = "comments" if outcome.is_held else f"comment-{outcome.comment.pk}"
-        return redirect(f"{article.get_absolute_url()}#{anchor}")
+        return identity.remember(redirect(f"{article.get_absolute_url()}#{anchor}"), reader)
     response = render(
         request,
         "comments/comment_form_page.html",
@@ -36,7 +39,7 @@ def post_comment(request, article_id):
     )
     if outcome.retry_after:
         response["Retry-After"] = str(outcome.retry_after)
-    return response
+    return identity.remember(response, reader)
 
 
 @never_cache

@@ -40,7 +40,7 @@ def refused(refusal):
     )
 
 
-def submit(form, *, ip="", is_csrf_ok=True):
+def submit(form, *, ip="", reader="", is_csrf_ok=True):
     """Run a comment form through the pipeline; store the comment unless a phase refuses it."""
     if not is_csrf_ok:
         return refused(Refusal(stale_form("the security check failed")))
@@ -59,7 +59,9 @@ def submit(form, *, ip="", is_csrf_ok=True):
     )
     if form.staff_user:
         comment.user, comment.is_by_staff = form.staff_user, True
-    draft = Draft(comment, CommentSettings.load(), ip=ip, is_by_staff=comment.is_by_staff)
+    draft = Draft(
+        comment, CommentSettings.load(), ip=ip, is_by_staff=comment.is_by_staff, reader=reader
+    )
     for phase in PHASES:
         if (verdict := phase(draft)) is not None:
             break
