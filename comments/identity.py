@@ -15,12 +15,16 @@ READER_SALT = "comments.reader"
 READER_MAX_AGE = timedelta(days=365)
 
 
-def reader_of(request):
-    """The reader's id from their signed cookie, else a new one (given by `remember`)."""
-    known = request.get_signed_cookie(
+def known_reader(request):
+    """The reader's id from their signed cookie, or None."""
+    return request.get_signed_cookie(
         READER_COOKIE, default=None, salt=READER_SALT, max_age=READER_MAX_AGE
     )
-    return known or secrets.token_urlsafe(16)
+
+
+def reader_of(request):
+    """The reader's id from their signed cookie, else a new one (given by `remember`)."""
+    return known_reader(request) or secrets.token_urlsafe(16)
 
 
 def remember(response, reader):

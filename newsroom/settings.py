@@ -247,6 +247,9 @@ AXES_CLIENT_IP_CALLABLE = "newsroom.login_guard.client_address"
 # puts many honest readers behind one address (README, "Fair limits").
 COMMENT_RATE_LIMITS = [(10, 1), (60 * 60, 20)]
 COMMENT_NETWORK_LIMITS = [(60, 30), (60 * 60, 600)]
+# Reports per window, per reader and per address; more in a day marks a bulk reporter.
+REPORT_RATE_LIMITS = [(60, 5), (60 * 60, 30)]
+BULK_REPORTER_DAILY = 10
 
 # Shared preview links for drafts expire after this many hours (editors can revoke sooner).
 PREVIEW_LINK_HOURS = env.int("PREVIEW_LINK_HOURS", default=48)

@@ -9,7 +9,6 @@ import hashlib
 import ipaddress
 import math
 import re
-import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import cached_property
@@ -29,7 +28,7 @@ from comments.models import (
     Rule,
     WordListTerm,
 )
-from comments.moderation.counting import count_hit
+from comments.moderation.counting import count_in_window, seconds_left
 from comments.moderation.wordlists import find_terms
 from newsroom.logs import security_event
 
@@ -81,18 +80,6 @@ def held(rule, reason):
     return Verdict(CommentStatus.PENDING, rule, reason)
 
 
-def network_of(ip):
-    """The /24 (IPv4) or /48 (IPv6) network of an address: where rate limits and bans apply."""
-    try:
-        address = ipaddress.ip_address(ip.strip())
-    except ValueError:
-        return ""
-    if address.version == 6 and address.ipv4_mapped:
-        address = address.ipv4_mapped
-    prefix = 24 if address.version == 4 else 48
-    return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False))
-
-
 def thread_open(draft):
     if not draft.comment_settings.is_thread_open(draft.comment.article):
         return Refusal("Comments on this article are closed.", http_status=403)
@@ -122,8 +109,7 @@ def rate_limits(draft):
     if not over:
         return None
     security_event("comment_rate_limited", network=network, window=min(w for w, _ in over))
-    now = time.time()
-    wait = max(math.ceil(window - now % window) for window, _ in over)
+    wait = seconds_left([window for window, _ in over])
     again = timezone.localtime(timezone.now() + timedelta(seconds=wait))
     if any(who == "person" for _, who in over):
         why = "You are commenting faster than this site allows."
@@ -143,8 +129,7 @@ def _in(seconds):
 
 
 def _count_hit(subject, window):
-    """Count one hit in the current fixed window."""
-    return count_hit(f"comments:rate:{subject}:{window}:{int(time.time() // window)}", window + 1)
+    return count_in_window(f"comments:rate:{subject}", window)
 
 
 def bans(draft):

@@ -5,9 +5,10 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from comments.models import Comment, CommentSettings, CommentStatus, DecisionReason, LogAction
+from comments.moderation.addresses import network_of
 from comments.moderation.decisions import log_change
 from comments.moderation.form import stale_form
-from comments.moderation.phases import PHASES, Draft, Refusal, network_of
+from comments.moderation.phases import PHASES, Draft, Refusal
 
 HELD_MESSAGE = (
     "Thank you. Your comment is held for review: "
