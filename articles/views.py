@@ -214,8 +214,8 @@ class CorrectionListView(ListView):
 @staff_member_required
 @permission_required("articles.view_article", raise_exception=True)
 def preview(request, pk):
-    """Any article, in any state, as readers would see it at its address."""
-    return previews.render_preview(request, previews.article_for_preview(pk))
+    """A story the staff member may open at the desk, as readers would see it at its address."""
+    return previews.render_preview(request, previews.article_for_preview(pk, by=request.user))
 
 
 def shared_preview(request, token):
