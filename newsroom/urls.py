@@ -6,6 +6,7 @@ from django.urls import include, path
 from newsroom.health import healthz
 
 urlpatterns = [
+    path("admin/desk/", include("articles.desk.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("", include("articles.urls")),
