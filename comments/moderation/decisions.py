@@ -141,6 +141,22 @@ def decide_many(*, selections, by, action, reason=""):
 
 
 @transaction.atomic
+def feature(*, comment, by, is_featured=True):
+    """Make a published comment an editors' pick (or withdraw it); returns whether it changed."""
+    changed = (
+        Comment.objects.published()
+        .filter(pk=comment.pk)
+        .exclude(is_featured=is_featured)
+        .update(is_featured=is_featured, featured_at=timezone.now() if is_featured else None)
+    )
+    if changed:
+        action = LogAction.FEATURED if is_featured else LogAction.UNFEATURED
+        log_change(comment, by, action, comment.status, comment.status)
+        caching.content_changed(moves_schedule=False)  # Picks lead the thread on the page.
+    return bool(changed)
+
+
+@transaction.atomic
 def ban_author(*, comment, by, include_network=False, expires_at=None, reject_pending=False):
     """Ban the comment's author by email (and optionally network); returns comments rejected."""
     ban = {"expires_at": expires_at, "created_by": by, "note": f"Banned from comment {comment.pk}"}

@@ -71,6 +71,7 @@ class CommentForm(forms.Form):
     token = TypedText()
     website = TypedText()  # The honeypot: hidden from people.
     parent = TypedText()
+    wants_reply_emails = forms.BooleanField(required=False)
 
     def __init__(self, data=None, *, article, user=None, reply_to=None):
         super().__init__(data)
@@ -137,14 +138,13 @@ class CommentForm(forms.Form):
 
     def clean_parent(self):
         raw = self.cleaned_data["parent"]
-        if not raw.isdigit():
+        if not raw:
             return None
-        self.reply_to = Comment.objects.filter(pk=raw, article=self.article).first()
-        parent = self.reply_to
-        if parent is not None and (
-            parent.parent_id is not None or parent.status != CommentStatus.PUBLISHED
-        ):
-            raise ValidationError("You can only reply to a published top-level comment.")
+        self.reply_to = parent = (
+            Comment.objects.filter(pk=raw, article=self.article).first() if raw.isdigit() else None
+        )
+        if parent is None or parent.status != CommentStatus.PUBLISHED:
+            raise ValidationError("You can only reply to a published comment on this article.")
         return parent
 
     def integrity_error(self):

@@ -106,7 +106,7 @@ def rate_limits(draft):
         window
         for window, limit in settings.COMMENT_RATE_LIMITS
         for kind, subject in subjects
-        if _count_hit(f"{kind}:{subject}", window) > limit
+        if count_hit(f"{kind}:{subject}", window) > limit
     ]
     if not over:
         return None
@@ -120,7 +120,7 @@ def rate_limits(draft):
     )
 
 
-def _count_hit(subject, window):
+def count_hit(subject, window):
     """Count one hit in the current fixed window; add() then incr() is atomic in every cache."""
     key = f"comments:rate:{subject}:{window}:{int(time.time() // window)}"
     for _ in range(2):

@@ -40,8 +40,12 @@ def refused(refusal):
     )
 
 
-def submit(form, *, ip="", is_csrf_ok=True):
-    """Run a comment form through the pipeline; store the comment unless a phase refuses it."""
+def submit(form, *, ip="", reader="", is_csrf_ok=True):
+    """Run a comment form through the pipeline; store the comment unless a phase refuses it.
+
+    `reader` is the poster's signed reader identity (comments/readers.py), so that they see
+    their own held comments.
+    """
     if not is_csrf_ok:
         return refused(Refusal(stale_form("the security check failed")))
     if not form.is_valid():
@@ -51,12 +55,14 @@ def submit(form, *, ip="", is_csrf_ok=True):
     data = form.cleaned_data
     comment = Comment(
         article=form.article,
-        parent=data["parent"],
         name=data["name"],
         email=data["email"],
         body=data["body"],
         ip_network=network_of(ip),
+        reader_key=reader,
+        wants_reply_emails=data["wants_reply_emails"],
     )
+    comment.place_under(data["parent"])
     if form.staff_user:
         comment.user, comment.is_by_staff = form.staff_user, True
     draft = Draft(comment, CommentSettings.load(), ip=ip, is_by_staff=comment.is_by_staff)
