@@ -17,6 +17,12 @@ urlpatterns = [
         views.awaiting_review,
         name="awaiting_review",
     ),
+    path("comments/replies/confirm/<str:token>/", views.confirm_replies, name="confirm_replies"),
+    path(
+        "comments/replies/unsubscribe/<str:token>/",
+        views.unsubscribe_replies,
+        name="unsubscribe_replies",
+    ),
     path("moderation/", desk.queue, name="queue"),
     path("moderation/decide/", desk.decide, name="decide"),
     path("moderation/log/", desk.log, name="log"),

@@ -3,6 +3,7 @@ script makes. The desk's views are in desk.py."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.core import signing
 from django.http import HttpResponse, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,7 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from articles.models import Article
-from comments import moderation, reactions, readers, threads
+from comments import moderation, notifications, reactions, readers, threads
 from comments.forms import ReportForm
 from comments.models import Comment, CommentSettings
 from comments.moderation.phases import network_of
@@ -170,6 +171,34 @@ def awaiting_review(request, article_id):
     comments = Comment.objects.awaiting_review_for(reader).filter(article_id=article_id)
     html = render_to_string("comments/_awaiting_review.html", {"comments": comments})
     return HttpResponse(html)
+
+
+@never_cache
+@require_GET
+def confirm_replies(request, token):
+    """The signed link in the confirmation email: reply emails may now be sent."""
+    try:
+        email = notifications.email_of_confirm_token(token)
+    except signing.BadSignature:
+        return render(request, "comments/replies.html", {"is_bad_link": True}, status=400)
+    notifications.confirm(email)
+    return render(request, "comments/replies.html", {"is_confirmed": True})
+
+
+@csrf_exempt  # The signed token is the proof; mail clients' one-click POST has no CSRF token.
+@never_cache
+@require_http_methods(["GET", "POST"])
+def unsubscribe_replies(request, token):
+    """Stop reply emails: a button on GET (link scanners open links), done on POST, which
+    is also what a mail client's one-click unsubscribe sends (RFC 8058)."""
+    try:
+        email = notifications.email_of_unsubscribe_token(token)
+    except signing.BadSignature:
+        return render(request, "comments/replies.html", {"is_bad_link": True}, status=400)
+    if request.method == "POST":
+        notifications.unsubscribe(email)
+        return render(request, "comments/replies.html", {"is_unsubscribed": True})
+    return render(request, "comments/replies.html", {"unsubscribe_url": request.path})
 
 
 def _back_to(request, comment):

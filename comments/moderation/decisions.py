@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from articles import caching
+from comments import notifications
 from comments.models import (
     BannedEmail,
     BannedNetwork,
@@ -206,6 +207,7 @@ def erase(*, email, by=None, reference=""):
             status=CommentStatus.REMOVED,
             revision=F("revision") + 1,
             open_report_count=0,
+            wants_reply_emails=False,
         )
         Report.objects.filter(comment=comment).update(note="")
         log_change(
@@ -238,6 +240,8 @@ def log_change(comment, actor, action, from_status, to_status, *, rule="", reaso
     # Every status change passes here, the pipeline's, the moderators' and the report
     # threshold's; most are conditional UPDATEs, which no save signal sees.
     tell_page_cache(from_status, to_status)
+    if to_status == CommentStatus.PUBLISHED and from_status != to_status:
+        notifications.reply_published(comment)
     ModerationLogEntry.objects.create(
         comment=comment,
         article_id=comment.article_id,

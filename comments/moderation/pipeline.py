@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from comments import notifications
 from comments.models import Comment, CommentSettings, CommentStatus, DecisionReason, LogAction
 from comments.moderation.decisions import log_change
 from comments.moderation.form import stale_form
@@ -86,6 +87,8 @@ def submit(form, *, ip="", reader="", is_csrf_ok=True):
             rule=comment.rule,
             reason=comment.reason,
         )
+    if comment.status in (CommentStatus.PUBLISHED, CommentStatus.PENDING):
+        notifications.comment_posted(comment)
     if comment.status == CommentStatus.PUBLISHED:
         return Outcome(True, PUBLISHED_MESSAGE, comment)
     if comment.status == CommentStatus.PENDING:
