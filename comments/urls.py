@@ -5,15 +5,16 @@ from comments import desk, views
 app_name = "comments"
 
 urlpatterns = [
-    path("comments/article/<int:article_id>/", views.post_comment, name="post"),
-    path("comments/<int:comment_id>/reply/", views.reply, name="reply"),
-    path("comments/<int:comment_id>/report/", views.report, name="report"),
-    path("comments/<int:comment_id>/thread/", views.thread, name="thread"),
-    path("comments/<int:comment_id>/like/", views.like, name="like"),
-    path("comments/<int:comment_id>/feature/", views.feature, name="feature"),
-    path("comments/article/<int:article_id>/count/", views.count, name="count"),
+    path("comments/article/<id:article_id>/", views.post_comment, name="post"),
+    path("comments/article/<id:article_id>/token/", views.form_token, name="token"),
+    path("comments/<id:comment_id>/reply/", views.reply, name="reply"),
+    path("comments/<id:comment_id>/report/", views.report, name="report"),
+    path("comments/<id:comment_id>/thread/", views.thread, name="thread"),
+    path("comments/<id:comment_id>/like/", views.like, name="like"),
+    path("comments/<id:comment_id>/feature/", views.feature, name="feature"),
+    path("comments/article/<id:article_id>/count/", views.count, name="count"),
     path(
-        "comments/article/<int:article_id>/awaiting-review/",
+        "comments/article/<id:article_id>/awaiting-review/",
         views.awaiting_review,
         name="awaiting_review",
     ),

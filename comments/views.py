@@ -53,6 +53,14 @@ def post_comment(request, article_id):
     return response
 
 
+@never_cache
+@require_GET
+def form_token(request, article_id):
+    """A comment-form token for this reader alone, issued now (static/comments/form-token.js
+    fetches it when the page opens). No query: the post checks the article."""
+    return JsonResponse({"token": moderation.issue_form_token(Article(pk=article_id))})
+
+
 def reply(request, comment_id):
     """The reply form under a published comment (no JavaScript needed)."""
     parent = get_object_or_404(
