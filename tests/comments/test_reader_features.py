@@ -279,3 +279,16 @@ def test_article_page_queries_stay_flat_with_picks_likes_and_deep_threads(
             html = Client().get(article.get_absolute_url(), {"comments_sort": sort})
         assert html.status_code == 200
     assert Comment.objects.count() == 1000
+
+
+def test_moderator_picks_from_the_admin_through_the_same_function(client, article):
+    comment = make_comment(article=article)
+    client.force_login(make_staff("Moderator"))
+    response = client.post(
+        "/admin/comments/comment/",
+        {"action": "pick", "_selected_action": [comment.pk]},
+    )
+    assert response.status_code == 302
+    comment.refresh_from_db()
+    assert comment.is_featured
+    assert ModerationLogEntry.objects.filter(comment=comment, action=LogAction.FEATURED).exists()
