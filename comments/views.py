@@ -175,8 +175,9 @@ def count(request, article_id):
 @require_GET
 def awaiting_review(request, article_id):
     """The reader's own comments on the article that wait for a moderator, as HTML."""
+    article = get_object_or_404(Article.objects.published(), pk=article_id)
     reader = readers.reader_of(request)
-    comments = Comment.objects.awaiting_review_for(reader).filter(article_id=article_id)
+    comments = Comment.objects.awaiting_review_for(reader).filter(article=article)
     html = render_to_string("comments/_awaiting_review.html", {"comments": comments})
     return HttpResponse(html)
 
