@@ -92,7 +92,7 @@ def test_threads_picks_and_likes_in_the_browser(page, thread_article):
 
 def test_a_regular_keeps_their_name_between_visits(page, thread_article):
     page.goto(thread_article.get_absolute_url())
-    page.get_by_label("Remember my name and email on this device").check()
+    page.get_by_label("Remember my name and address on this device").check()
     post_comment(page, name="Rae Regular", email="rae@example.org", body="Noted, thank you.")
     expect(page.locator("#comment-status")).to_contain_text("Noted, thank you.")
     another = make_article(headline="Another story").get_absolute_url()
