@@ -17,6 +17,7 @@ from comments.models import (
     Comment,
     CommentSettings,
     CommentStatus,
+    ConfirmedEmail,
     DecisionReason,
     LogAction,
     ModerationLogEntry,
@@ -201,6 +202,7 @@ def erase(*, email, by=None, reference=""):
             email=f"erased-{comment.pk}@erased.invalid",
             body="",
             ip_network="",
+            reader_key="",
             user=None,
             matched_terms=[],
             reason="",
@@ -218,6 +220,7 @@ def erase(*, email, by=None, reference=""):
             CommentStatus.REMOVED,
             reason=f"legal request {reference}".strip(),
         )
+    ConfirmedEmail.objects.filter(email=email).delete()  # Their address, kept for reply emails.
     if not comments:  # The request is on record even when there was nothing to erase.
         ModerationLogEntry.objects.create(
             actor=by, action=LogAction.ERASED, reason=f"legal request {reference}: nothing found"
