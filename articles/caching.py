@@ -51,6 +51,9 @@ STAFF_ONLY_MODELS = {
     "articles.previewaccess",
     "comments.comment",
     "comments.report",
+    # Likes change a count, not the page's words: shared pages show them within their life.
+    "comments.reaction",
+    "comments.confirmedemail",
     "comments.moderationlogentry",
     "comments.bannedemail",
     "comments.banneddomain",
@@ -208,6 +211,11 @@ def _is_anonymous_read(request):
         settings.SESSION_COOKIE_NAME in request.COOKIES
         or CookieStorage.cookie_name in request.COOKIES
     )
+
+
+def is_private(request):
+    """Whether the page being rendered is this visitor's alone (never stored or shared)."""
+    return not _is_anonymous_read(request)
 
 
 def _is_storable(response):
