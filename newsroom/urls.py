@@ -11,6 +11,7 @@ from newsroom.params import RecordIdConverter
 register_converter(RecordIdConverter, "id")
 
 urlpatterns = [
+    path("admin/desk/", include("articles.desk.urls")),
     # The admin's login, landing moderators on their desk (comments/desk.py).
     path("admin/login/", desk.login),
     path("admin/", admin.site.urls),

@@ -15,12 +15,14 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from articles import caching
+from comments import notifications
 from comments.models import (
     BannedEmail,
     BannedNetwork,
     Comment,
     CommentSettings,
     CommentStatus,
+    ConfirmedEmail,
     DecisionReason,
     LogAction,
     ModerationLogEntry,
@@ -252,6 +254,22 @@ def decide_many(*, selections, by, action, reason=""):
 
 
 @transaction.atomic
+def feature(*, comment, by, is_featured=True):
+    """Make a published comment an editors' pick (or withdraw it); returns whether it changed."""
+    changed = (
+        Comment.objects.published()
+        .filter(pk=comment.pk)
+        .exclude(is_featured=is_featured)
+        .update(is_featured=is_featured, featured_at=timezone.now() if is_featured else None)
+    )
+    if changed:
+        action = LogAction.FEATURED if is_featured else LogAction.UNFEATURED
+        log_change(comment, by, action, comment.status, comment.status)
+        caching.content_changed(moves_schedule=False)  # Picks lead the thread on the page.
+    return bool(changed)
+
+
+@transaction.atomic
 def ban_author(*, comment, by, include_network=False, expires_at=None, reject_pending=False):
     """Ban the comment's author by email (and optionally network); returns the comments
     rejected with it."""
@@ -297,12 +315,14 @@ def erase(*, email, by=None, reference=""):
             email=f"erased-{comment.pk}@erased.invalid",
             body="",
             ip_network="",
+            reader_key="",
             user=None,
             matched_terms=[],
             reason="",
             status=CommentStatus.REMOVED,
             revision=F("revision") + 1,
             open_report_count=0,
+            wants_reply_emails=False,
         )
         Report.objects.filter(comment=comment).update(note="")
         log_change(
@@ -313,6 +333,7 @@ def erase(*, email, by=None, reference=""):
             CommentStatus.REMOVED,
             reason=f"legal request {reference}".strip(),
         )
+    ConfirmedEmail.objects.filter(email=email).delete()  # Their address, kept for reply emails.
     if not comments:  # The request is on record even when there was nothing to erase.
         ModerationLogEntry.objects.create(
             actor=by, action=LogAction.ERASED, reason=f"legal request {reference}: nothing found"
@@ -337,6 +358,8 @@ def log_change(
     # Every status change passes here, the pipeline's, the moderators' and the report
     # threshold's; most are conditional UPDATEs, which no save signal sees.
     tell_page_cache(from_status, to_status)
+    if to_status == CommentStatus.PUBLISHED and from_status != to_status:
+        notifications.reply_published(comment)
     ModerationLogEntry.objects.create(
         comment=comment,
         article_id=comment.article_id,

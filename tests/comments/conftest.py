@@ -6,8 +6,8 @@ from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 from django.utils import timezone
 
-from comments.identity import READER_COOKIE
 from comments.moderation import issue_form_token
+from comments.readers import COOKIE as READER_COOKIE
 
 _addresses = count(1)
 

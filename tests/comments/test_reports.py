@@ -32,7 +32,7 @@ def test_three_cookie_less_clients_from_one_address_count_once(comment):
 def test_fresh_cookies_from_one_address_still_count_once(comment):
     for n in range(3):
         reader = Client()
-        reader.cookies["newsroom_reader"] = f"forged-{n}"  # Unsigned: ignored.
+        reader.cookies["reader"] = f"forged-{n}"  # Unsigned: ignored.
         report(reader, comment, "2001:db8:5:5::1")
         reader = Client()
         report(reader, comment, f"2001:db8:5:5::{n + 2}")  # Same /64: one client's.

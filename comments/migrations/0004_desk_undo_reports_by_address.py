@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('comments', '0002_settings_row'),
+        ('comments', '0003_reader_features'),
     ]
 
     operations = [
@@ -34,7 +34,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='moderationlogentry',
             name='action',
-            field=models.CharField(choices=[('posted', 'Posted (pipeline decision)'), ('refused', 'Refused (banned author)'), ('approved', 'Approved'), ('rejected', 'Rejected'), ('spam', 'Marked spam'), ('removed', "Removed at the author's request"), ('held', 'Held after reports'), ('banned', 'Author banned'), ('erased', 'Erased (legal request)'), ('undone', 'Decision undone')], max_length=10),
+            field=models.CharField(choices=[('posted', 'Posted (pipeline decision)'), ('refused', 'Refused (banned author)'), ('approved', 'Approved'), ('rejected', 'Rejected'), ('spam', 'Marked spam'), ('removed', "Removed at the author's request"), ('held', 'Held after reports'), ('banned', 'Author banned'), ('erased', 'Erased (legal request)'), ("featured", "Marked an editors' pick"), ("unfeatured", "Editors' pick withdrawn"), ('undone', 'Decision undone')], max_length=10),
         ),
         migrations.AddIndex(
             model_name='report',
