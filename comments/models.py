@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, ExpressionWrapper, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -288,6 +288,34 @@ class ReportReason(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class ReportQuerySet(models.QuerySet):
+    def open_on(self, comment):
+        """Reports on `comment` since a moderator last decided it."""
+        reports = self.filter(comment=comment)
+        if comment.decided_at:
+            reports = reports.filter(reported_at__gt=comment.decided_at)
+        return reports
+
+    def with_reporter_activity(self):
+        """Annotate each report with how many reports its address sent in the last day, and
+        whether that makes it a bulk reporter the desk should know about."""
+        since = timezone.now() - timedelta(days=1)
+        sent = (
+            Report.objects.filter(address=OuterRef("address"), reported_at__gte=since)
+            .exclude(address="")
+            .order_by()
+            .values("address")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.annotate(reporter_recent_count=Coalesce(Subquery(sent), 0)).annotate(
+            is_from_bulk_reporter=ExpressionWrapper(
+                Q(reporter_recent_count__gte=settings.BULK_REPORTER_DAILY),
+                output_field=models.BooleanField(),
+            )
+        )
+
+
 class Report(models.Model):
     """A reader's flag on a comment. One per reader per comment."""
 
@@ -304,6 +332,8 @@ class Report(models.Model):
     ip_network = models.CharField(
         max_length=49, blank=True, help_text="The reporter's /24 (IPv4) or /48 (IPv6) network."
     )
+
+    objects = ReportQuerySet.as_manager()
 
     class Meta:
         ordering = ["reported_at", "pk"]

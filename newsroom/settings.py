@@ -250,8 +250,14 @@ AXES_HANDLER = "newsroom.login_guard.LoggingDatabaseHandler"
 AXES_LOCKOUT_CALLABLE = "newsroom.login_guard.locked_out"
 AXES_CLIENT_IP_CALLABLE = "newsroom.login_guard.client_address"
 
-# Comments: at most N comments per window (seconds), per email and per network (/24, /48).
+# Comments: at most N comments per window (seconds), per email and per reader (their signed
+# cookie). Per network (/24, /48) only a flood guard: an office or a mobile carrier's gateway
+# puts many honest readers behind one address (README, "Fair limits").
 COMMENT_RATE_LIMITS = [(10, 1), (60 * 60, 20)]
+COMMENT_NETWORK_LIMITS = [(60, 30), (60 * 60, 600)]
+# Reports per window, per reader and per address; more in a day marks a bulk reporter.
+REPORT_RATE_LIMITS = [(60, 5), (60 * 60, 30)]
+BULK_REPORTER_DAILY = 10
 
 # Shared preview links for drafts expire after this many hours (editors can revoke sooner).
 PREVIEW_LINK_HOURS = env.int("PREVIEW_LINK_HOURS", default=48)

@@ -8,11 +8,13 @@
   reports, bans, erasure), each written to the moderation log.
 """
 
+from comments.moderation.addresses import network_of, reporter_address
 from comments.moderation.decisions import (
     ACTIONS,
     AlreadyDecided,
     AlreadyReported,
     CannotUndo,
+    TooManyReports,
     approve,
     ban_author,
     decide,
@@ -41,6 +43,7 @@ __all__ = [
     "AlreadyDecided",
     "AlreadyReported",
     "CannotUndo",
+    "TooManyReports",
     "CommentForm",
     "Outcome",
     "approve",
@@ -53,9 +56,11 @@ __all__ = [
     "is_staff",
     "issue_form_token",
     "mark_spam",
+    "network_of",
     "reject",
     "remove",
     "report",
+    "reporter_address",
     "submit",
     "tell_page_cache",
     "undo",

@@ -1,5 +1,8 @@
 """Atomic counters in the shared cache: rate limits, form-token uses and report limits."""
 
+import math
+import time
+
 from django.core.cache import cache
 
 
@@ -13,3 +16,14 @@ def count_hit(key, timeout):
         except ValueError:  # The key expired between add() and incr().
             continue
     return 1
+
+
+def count_in_window(subject, window):
+    """Count one hit on `subject` in the current fixed window of `window` seconds."""
+    return count_hit(f"{subject}:{window}:{int(time.time() // window)}", window + 1)
+
+
+def seconds_left(windows):
+    """Seconds until the longest of these fixed windows ends."""
+    now = time.time()
+    return max(math.ceil(window - now % window) for window in windows)
