@@ -7,6 +7,7 @@ value a visitor typed is either a number the database can hold or a 400 naming t
 misreads, and it knows nothing of the database's integer range.
 """
 
+import re
 from datetime import date
 
 from django.core.exceptions import BadRequest
@@ -52,7 +53,9 @@ def calendar_date(raw, *, field, earliest=EARLIEST_DATE, latest=LATEST_DATE):
     """Return `raw` (YYYY-MM-DD) as a date between `earliest` and `latest`."""
     raw = "" if raw is None else str(raw).strip()
     try:
-        if not raw.isascii():
+        # Python's fromisoformat also takes "20260105" and week dates ("2026-W02"), and
+        # \d takes any script's digits: only the form the site writes is read.
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", raw):
             raise ValueError
         day = date.fromisoformat(raw)
     except ValueError:

@@ -15,13 +15,13 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
-from django.utils.dateparse import parse_date
 from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 
 from articles import presence, previews, revisions
 from articles.models import Article, ArticleStatus, PreviewLink, Revision
 from newsroom.admin import admin_page
+from newsroom.params import BadParameter, calendar_date, whole_number
 
 State = ArticleStatus
 RECENTLY_PUBLISHED = timedelta(hours=48)
@@ -91,11 +91,10 @@ def calendar(request):
     """A week of due (planned) and scheduled stories by day and section."""
     asked = request.GET.get("week", "")
     try:
-        day = parse_date(asked) if asked else timezone.localdate()
-    except ValueError:
-        day = None
-    if day is None:
-        messages.warning(request, f"week: “{asked}” is not a date (YYYY-MM-DD); showing this week.")
+        day = calendar_date(asked, field="week") if asked else timezone.localdate()
+    except BadParameter as error:
+        # An edited link: name what was wrong and show this week (its edges stay in range).
+        messages.warning(request, f"{error} Showing this week.")
         day = timezone.localdate()
     monday = day - timedelta(days=day.weekday())
     start = timezone.make_aware(datetime.combine(monday, time.min))
@@ -185,12 +184,13 @@ def version(request, article, param):
     value = request.GET.get(param, "live")
     if value == "live":
         return revisions.snapshot(article), "the live article"
-    if value == "0":
+    number = whole_number(value, field=param)
+    if number == 0:
         return {}, "nothing (before the first save)"
     try:
-        revision = article.revisions.get(number=int(value))
-    except (ValueError, Revision.DoesNotExist):
-        raise Http404(f"No version {value!r} of this article.") from None
+        revision = article.revisions.get(number=number)
+    except Revision.DoesNotExist:
+        raise Http404(f"No version {number} of this article.") from None
     return revision.snapshot, f"version {revision.number}"
 
 

@@ -20,7 +20,6 @@ from articles import visibility
 from articles.models.desk import DeskQuerySet
 from articles.models.states import VISIBLE_STATUSES, ArticleStatus
 from articles.rendering import plain_text, render_markdown
-from articles.validators import validate_lead_image
 
 
 class ModerationMode(models.TextChoices):
@@ -220,10 +219,11 @@ class Article(models.Model):
     dateline = models.CharField(max_length=120, blank=True, help_text="e.g. NORTHBRIDGE")
     article_type = models.CharField(max_length=12, choices=Type.choices, default=Type.NEWS)
 
+    # Judged once, as an upload (articles/images.py): what is stored is our re-encoded copy,
+    # which rules meant for uploads (its bytes) must not refuse.
     lead_image = models.ImageField(
         upload_to="lead/%Y/%m/",
         blank=True,
-        validators=[validate_lead_image],
         width_field="lead_image_width",
         height_field="lead_image_height",
     )

@@ -5,6 +5,7 @@ never a 500."""
 import re
 
 import pytest
+from django.contrib.messages import get_messages
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from newsroom.params import MAX_ID
@@ -127,3 +128,45 @@ def test_draft_and_comment_ids_in_range_still_resolve(admin_client):
     comment = make_comment()
     assert admin_client.get(reverse("articles:preview", args=[draft.pk])).status_code == 200
     assert reverse("comments:report", args=[comment.pk]).endswith(f"/{comment.pk}/report/")
+
+
+class TestDeskCalendarWeeks:
+    """`?week=` on the desk's calendar: a date whose week (and the weeks either side, which the
+    page links to) Python and both databases hold."""
+
+    @pytest.mark.parametrize(
+        "week", ["0001-01-01", "1899-12-31", "9999-12-31", "3000-01-01", "٢٠٢٦-01-05", "2026-W02"]
+    )
+    def test_a_week_past_the_edges_shows_this_week_naming_the_field(self, admin_client, week):
+        response = admin_client.get(reverse("desk:calendar"), {"week": week})
+        assert response.status_code == 200
+        messages = [str(m) for m in get_messages(response.wsgi_request)]
+        assert any(m.startswith("week: expected a date") for m in messages), messages
+
+    @pytest.mark.parametrize("week", ["1900-01-01", "2999-12-31"])
+    def test_the_edge_weeks_themselves_are_shown(self, admin_client, week):
+        response = admin_client.get(reverse("desk:calendar"), {"week": week})
+        assert response.status_code == 200
+        assert list(get_messages(response.wsgi_request)) == []
+
+
+class TestRevisionNumbers:
+    """`?from=` and `?to=` of the compare page, and the restore URL's version number."""
+
+    @pytest.mark.parametrize("field", ["from", "to"])
+    @pytest.mark.parametrize("value", ["٣", "²", "-1", "1.5", "9" * 20, "seven"])
+    def test_a_version_that_is_not_a_number_is_a_bad_request_naming_it(
+        self, admin_client, field, value
+    ):
+        url = reverse("desk:compare", args=[make_article().pk])
+        response = admin_client.get(url, {field: value})
+        assert response.status_code == 400
+        assert f"{field}: expected" in response.content.decode()
+
+    @pytest.mark.parametrize("value", [str(2**31), str(MAX_ID)])
+    def test_a_version_past_the_column_is_not_found(self, admin_client, value):
+        article = make_article()
+        response = admin_client.get(reverse("desk:compare", args=[article.pk]), {"from": value})
+        assert response.status_code == 404
+        restore = f"/admin/desk/{article.pk}/revisions/{value}/restore/"
+        assert admin_client.get(restore).status_code == 404
