@@ -239,5 +239,22 @@ AXES_CLIENT_IP_CALLABLE = "newsroom.login_guard.client_address"
 # Comments: at most N comments per window (seconds), per email and per network (/24, /48).
 COMMENT_RATE_LIMITS = [(10, 1), (60 * 60, 20)]
 
+# Mail: the desk's notifications (articles/notifications.py). Development prints them to the
+# console; production sets EMAIL_URL, e.g. smtp+tls://user:password@mail.example.org:587.
+# A worker sends them (the task queue), so a slow or absent mail server never holds up a move;
+# the timeout only bounds how long that worker waits for it.
+_mail = env.email_url("EMAIL_URL", default="consolemail://")
+EMAIL_BACKEND = _mail["EMAIL_BACKEND"]
+EMAIL_HOST = _mail["EMAIL_HOST"] or "localhost"
+EMAIL_PORT = _mail["EMAIL_PORT"] or 25
+EMAIL_HOST_USER = _mail["EMAIL_HOST_USER"] or ""
+EMAIL_HOST_PASSWORD = _mail["EMAIL_HOST_PASSWORD"] or ""
+EMAIL_USE_TLS = _mail.get("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _mail.get("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="desk@localhost")
+# Links in mail point here: a worker has no request to take the site's address from.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
 # Shared preview links for drafts expire after this many hours (editors can revoke sooner).
 PREVIEW_LINK_HOURS = env.int("PREVIEW_LINK_HOURS", default=48)
