@@ -5,7 +5,7 @@ Only published stories appear, and a tag or author appears only once a published
 carries it, so nothing about unpublished work reaches a crawler.
 """
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
@@ -18,6 +18,7 @@ from django.utils.functional import cached_property
 from taggit.models import Tag
 
 from articles.models import Article, Author, Section
+from newsroom.params import BadParameter, calendar_month
 
 NEWS_WINDOW = timedelta(hours=48)
 NEWS_LIMIT = 1000  # Google News reads at most 1,000 URLs per news sitemap.
@@ -53,7 +54,8 @@ class ArticleSitemap(Sitemap):
     """The published stories of one month, so that no file nears the 50,000-URL limit."""
 
     def __init__(self, *, month, count, latest_update):
-        self.month = datetime.strptime(month, "%Y-%m").replace(tzinfo=UTC)
+        first_day = calendar_month(month, field="month")
+        self.month = datetime.combine(first_day, time.min, tzinfo=UTC)
         self.count = count
         self.latest_update = latest_update
 
@@ -63,7 +65,7 @@ class ArticleSitemap(Sitemap):
         there is no such month or it has no story."""
         try:
             sitemap = cls(month=month, count=0, latest_update=None)
-        except ValueError:
+        except BadParameter:
             return None
         stats = sitemap.stories().aggregate(
             count=Count("pk"), latest_update=Max(substantive_update())

@@ -1,9 +1,7 @@
-import re
-
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import permission_required
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
@@ -12,6 +10,8 @@ from articles.feeds import heading_feeds
 from articles.forms import SearchForm
 from articles.models import Article, Author, Correction, Section, SlugRedirect
 from articles.search import ranks_newest_only, search_articles
+from newsroom.errors import error_page
+from newsroom.params import record_id
 
 LIST_PAGE_SIZE = 20
 RELATED_COUNT = 4
@@ -65,11 +65,9 @@ class ArticleListView(ListView):
 
     def last_seen(self, before):
         """The story the reader saw last, from the `before` of an "Older stories" link."""
-        if not re.fullmatch(r"\d{1,18}", before):
-            raise Http404("No such page.")
         return get_object_or_404(
             Article.objects.filter(published_at__isnull=False).values("published_at", "pk"),
-            pk=before,
+            pk=record_id(before, field="before"),
         )
 
     def get_context_data(self, **kwargs):
@@ -145,9 +143,7 @@ class ArticleView(DetailView):
             killed = Article.objects.filter(slug=kwargs["slug"], status=Article.Status.KILLED)
             article = killed.only("headline", "kill_notice").first()
             if article is not None:
-                return render(
-                    request, "articles/article_killed.html", {"article": article}, status=410
-                )
+                return error_page(410, {"article": article})
             # A published article's former address answers with a permanent redirect.
             moved = (
                 SlugRedirect.objects.filter(
