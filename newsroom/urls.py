@@ -10,6 +10,7 @@ from newsroom.params import RecordIdConverter
 register_converter(RecordIdConverter, "id")
 
 urlpatterns = [
+    path("admin/desk/", include("articles.desk.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("", include("articles.urls")),
