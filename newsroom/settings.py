@@ -35,7 +35,7 @@ SECRET_KEY = required("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "newsroom.admin.NewsroomAdminConfig",  # The admin, landing reporters on their stories.
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.sitemaps",
+    "django.forms",  # Its widget templates, for FORM_RENDERER below.
     "taggit",
     "csp",
     "axes",
@@ -90,6 +91,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Widgets render through TEMPLATES like any page, so ours live in templates/ (the body editor).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 WSGI_APPLICATION = "newsroom.wsgi.application"
 

@@ -6,12 +6,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles import notifications, workflow
-from articles.models import Article, Desk, Notification, NotificationOptOut
+from articles.models import Article, Desk, EditorialAction, Notification, NotificationOptOut
 from tests.factories import make_draft, make_section, make_staff
 
 pytestmark = pytest.mark.django_db
 State = Article.Status
 Kind = Notification.Kind
+Action = EditorialAction
 
 
 @pytest.fixture
@@ -25,10 +26,7 @@ def editor(db):
 
 
 def reporters_story(reporter, **overrides):
-    article = make_draft(authors=[reporter.author], **overrides)
-    article.created_by = reporter
-    article.save()
-    return article
+    return make_draft(authors=[reporter.author], created_by=reporter, **overrides)
 
 
 def test_reporter_is_mailed_the_note_when_their_story_is_returned(
@@ -36,7 +34,7 @@ def test_reporter_is_mailed_the_note_when_their_story_is_returned(
 ):
     article = reporters_story(reporter, status=State.IN_REVIEW)
     with django_capture_on_commit_callbacks(execute=True):
-        workflow.return_to_reporter(article=article, by=editor, note="Needs a second source.")
+        workflow.move(article, by=editor, action=Action.RETURN, note="Needs a second source.")
 
     [message] = mail.outbox
     assert message.to == ["rita@example.org"]
@@ -50,8 +48,8 @@ def test_reporter_is_mailed_the_note_when_their_story_is_returned(
 @pytest.mark.parametrize(
     ("start", "move", "kind", "subject"),
     [
-        (State.IN_REVIEW, workflow.approve, Kind.APPROVED, "Approved"),
-        (State.APPROVED, workflow.publish, Kind.PUBLISHED, "Published"),
+        (State.IN_REVIEW, Action.APPROVE, Kind.APPROVED, "Approved"),
+        (State.APPROVED, Action.PUBLISH, Kind.PUBLISHED, "Published"),
     ],
 )
 def test_reporter_is_told_when_their_story_moves_on(
@@ -59,7 +57,7 @@ def test_reporter_is_told_when_their_story_moves_on(
 ):
     article = reporters_story(reporter, status=start)
     with django_capture_on_commit_callbacks(execute=True):
-        move(article=article, by=editor)
+        workflow.move(article, by=editor, action=move)
     assert [m.subject for m in mail.outbox] == [f"{subject}: “{article.headline}”"]
     assert Notification.objects.get().kind == kind
 
@@ -70,7 +68,7 @@ def test_reporter_is_told_when_their_story_is_scheduled(
     settings.TIME_ZONE = "Europe/London"
     article = reporters_story(reporter, status=State.APPROVED)
     with django_capture_on_commit_callbacks(execute=True):
-        workflow.schedule(article=article, by=editor, at=tomorrow)
+        workflow.move(article, by=editor, action=Action.SCHEDULE, at=tomorrow)
     [message] = mail.outbox
     assert message.subject == f"Scheduled: “{article.headline}”"
     expected = timezone.localtime(tomorrow).strftime("%H:%M")
@@ -107,7 +105,7 @@ def test_only_editors_of_the_stories_desk_are_told_it_entered_review(
     article = reporters_story(reporter, section=local)
 
     with django_capture_on_commit_callbacks(execute=True):
-        workflow.submit(article=article, by=reporter, note="Ready when you are.")
+        workflow.move(article, by=reporter, action=Action.SUBMIT, note="Ready when you are.")
 
     told = sorted(address for m in mail.outbox for address in m.to)
     assert told == ["everything@example.org", "local@example.org"]
@@ -121,8 +119,8 @@ def test_a_person_who_turned_a_kind_off_is_not_mailed_it(
     NotificationOptOut.objects.create(user=reporter, kind=Kind.APPROVED)
     article = reporters_story(reporter, status=State.IN_REVIEW)
     with django_capture_on_commit_callbacks(execute=True):
-        workflow.approve(article=article, by=editor)
-        workflow.publish(article=article, by=editor)
+        workflow.move(article, by=editor, action=Action.APPROVE)
+        workflow.move(article, by=editor, action=Action.PUBLISH)
     assert [m.subject for m in mail.outbox] == [f"Published: “{article.headline}”"]
 
 
@@ -132,7 +130,7 @@ def test_nobody_is_mailed_about_a_move_that_rolled_back(
     article = reporters_story(reporter, status=State.IN_REVIEW)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         with pytest.raises(RuntimeError), transaction.atomic():
-            workflow.approve(article=article, by=editor)
+            workflow.move(article, by=editor, action=Action.APPROVE)
             raise RuntimeError("the save after the move failed")
     assert callbacks == []
     assert mail.outbox == []
@@ -142,7 +140,7 @@ def test_nobody_is_mailed_about_a_move_that_rolled_back(
 def test_sending_again_mails_nobody_twice(reporter, editor, django_capture_on_commit_callbacks):
     article = reporters_story(reporter, status=State.IN_REVIEW)
     with django_capture_on_commit_callbacks(execute=True):
-        event = workflow.approve(article=article, by=editor)
+        event = workflow.move(article, by=editor, action=Action.APPROVE)
     notifications.send_notifications.call(event.pk)
     assert len(mail.outbox) == 1
 
@@ -155,7 +153,7 @@ def test_a_mail_server_that_is_down_fails_no_move_and_the_mail_waits(
     article = reporters_story(reporter, status=State.IN_REVIEW)
 
     with django_capture_on_commit_callbacks(execute=True):
-        event = workflow.return_to_reporter(article=article, by=editor, note="Check the quote.")
+        event = workflow.move(article, by=editor, action=Action.RETURN, note="Check the quote.")
 
     article.refresh_from_db()
     assert article.status == State.DRAFT
