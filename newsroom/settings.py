@@ -35,7 +35,7 @@ SECRET_KEY = required("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "newsroom.admin.NewsroomAdminConfig",  # The admin, landing reporters on their stories.
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.sitemaps",
+    "django.forms",  # Its widget templates, for FORM_RENDERER below.
     "taggit",
     "csp",
     "axes",
@@ -90,6 +91,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Widgets render through TEMPLATES like any page, so ours live in templates/ (the body editor).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 WSGI_APPLICATION = "newsroom.wsgi.application"
 
@@ -258,6 +262,23 @@ COMMENT_NETWORK_LIMITS = [(60, 30), (60 * 60, 600)]
 # Reports per window, per reader and per address; more in a day marks a bulk reporter.
 REPORT_RATE_LIMITS = [(60, 5), (60 * 60, 30)]
 BULK_REPORTER_DAILY = 10
+
+# Mail: the desk's notifications (articles/notifications.py). Development prints them to the
+# console; production sets EMAIL_URL, e.g. smtp+tls://user:password@mail.example.org:587.
+# A worker sends them (the task queue), so a slow or absent mail server never holds up a move;
+# the timeout only bounds how long that worker waits for it.
+_mail = env.email_url("EMAIL_URL", default="consolemail://")
+EMAIL_BACKEND = _mail["EMAIL_BACKEND"]
+EMAIL_HOST = _mail["EMAIL_HOST"] or "localhost"
+EMAIL_PORT = _mail["EMAIL_PORT"] or 25
+EMAIL_HOST_USER = _mail["EMAIL_HOST_USER"] or ""
+EMAIL_HOST_PASSWORD = _mail["EMAIL_HOST_PASSWORD"] or ""
+EMAIL_USE_TLS = _mail.get("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _mail.get("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="desk@localhost")
+# Links in mail point here: a worker has no request to take the site's address from.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # Shared preview links for drafts expire after this many hours (editors can revoke sooner).
 PREVIEW_LINK_HOURS = env.int("PREVIEW_LINK_HOURS", default=48)
