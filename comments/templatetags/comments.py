@@ -3,6 +3,7 @@ import re
 from django import template
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.template.loader import render_to_string
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
@@ -15,9 +16,9 @@ register = template.Library()
 TRAILING_PUNCTUATION = ".,;:!?'\""
 
 
-@register.inclusion_tag("comments/_block.html", takes_context=True)
 def comment_block(context, article):
-    """The comment area under an article: count, threads page by page, and the form.
+    """What the comment area under an article shows (comments/_block.html): count, threads
+    page by page, and the form.
 
     Two queries however many comments and replies: settings with the counts, and one for
     the page's threads together with their replies.
@@ -103,3 +104,10 @@ def _linkify(line):
         ]
         last = match.start() + len(url)
     return "".join([*parts, escape(line[last:])])
+
+
+def render_comment_block(request, article):
+    """The comment area as HTML, rendered by the view: its queries run before the page's
+    template does."""
+    context = comment_block({"request": request}, article)
+    return render_to_string("comments/_block.html", context, request=request)
