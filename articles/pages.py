@@ -31,15 +31,22 @@ TEASER_FIELDS = (
 LEAD_FIELDS = ("lead_image", "lead_image_alt", "lead_image_width", "lead_image_height")
 
 
+# Stands in for the one argument of a reader URL: it matches the slug and int converters.
+_STAND_IN = "918273645"
+
+
 @cache
-def _prefix(name, script_prefix):
-    # Every reader URL is `<prefix><slug>/`: reversed once with a stand-in slug.
-    return reverse(name, args=["0"])[: -len("0/")]
+def _around(name, script_prefix):
+    # Every reader URL is `<before><slug or id><after>`: reversed once with a stand-in.
+    before, after = reverse(name, args=[_STAND_IN]).split(_STAND_IN)
+    return before, after
 
 
-def address(name, slug):
-    """The URL of `name` (articles:article, :section, :tag, :author) for `slug`."""
-    return f"{_prefix(name, get_script_prefix())}{slug}/"
+def address(name, value):
+    """The URL of `name` (articles:article, :section, :tag, :author, comments:reply...) for
+    its one argument, without a reverse() per link."""
+    before, after = _around(name, get_script_prefix())
+    return f"{before}{value}{after}"
 
 
 def shown_date(moment, style="j M Y"):

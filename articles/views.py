@@ -12,7 +12,7 @@ from articles.feeds import heading_feeds
 from articles.forms import SearchForm
 from articles.models import Article, Author, Correction, Section, SlugRedirect
 from articles.search import ranks_newest_only, search_articles
-from comments.templatetags.comments import render_comment_block
+from comments.pages import comment_area
 
 LIST_PAGE_SIZE = 20
 RELATED_COUNT = 4
@@ -177,7 +177,7 @@ class ArticleView(DetailView):
             story=pages.story(article),
             related=pages.links(Article.objects.published().related_to(article)[:RELATED_COUNT]),
             metadata=metadata.for_article(self.request, article),
-            comments=render_comment_block(self.request, article),
+            comments=comment_area(self.request, article),
             **kwargs,
         )
 
