@@ -38,8 +38,8 @@ logger = logging.getLogger(__name__)
 
 VERSION_KEY = "reader-pages:version"
 # Apps whose rows readers see, directly or on a page (articles, bylines, sources, sections,
-# tags, comments). A write to any of their models starts a new content version.
-READER_VISIBLE_APPS = {"articles", "comments", "taggit"}
+# tags, comments, library pictures). A write to any of their models starts a new content version.
+READER_VISIBLE_APPS = {"articles", "comments", "library", "taggit"}
 # Their models that only staff ever see: writing them leaves every reader page as it was.
 # A comment is staff-only until moderation publishes it, and every status change goes through
 # comments/moderation.py, which says when one enters or leaves readers' pages: held and spam

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 
 from comments import moderation
@@ -101,10 +102,36 @@ class BannedDomainAdmin(BanAdmin):
     search_fields = ["domain"]
 
 
+class BannedNetworkForm(forms.ModelForm):
+    is_wide_range_meant = forms.BooleanField(
+        label="Ban a wider range",
+        required=False,
+        help_text="Superusers only: ban a range wider than /16 (IPv4) or /32 (IPv6).",
+    )
+
+    class Meta:
+        model = BannedNetwork
+        fields = ["network", "expires_at", "note"]
+
+    def clean(self):
+        cleaned = super().clean()
+        problem = BannedNetwork(network=cleaned.get("network") or "").width_problem()
+        is_overridden = cleaned.get("is_wide_range_meant") and self.user.is_superuser
+        if problem and not is_overridden:
+            self.add_error("network", problem)
+        return cleaned
+
+
 @admin.register(BannedNetwork)
 class BannedNetworkAdmin(BanAdmin):
+    form = BannedNetworkForm
     list_display = ["network", "expires_at", "note", "created_by"]
     search_fields = ["network"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.user = request.user  # A class made for this request by modelform_factory.
+        return form
 
 
 @admin.register(CommentSettings)

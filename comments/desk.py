@@ -9,7 +9,8 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_POST
 from comments import moderation
 from comments.models import QUEUES, Comment, DecisionReason, LogAction, ModerationLogEntry
 from comments.overview import moderation_overview
+from newsroom.params import BadParameter, record_id, whole_number
 
 QUEUE_PAGE_SIZE = 25
 LOG_PAGE_SIZE = 50
@@ -28,6 +30,9 @@ TABS = [
     ("rejected", "Rejected"),
 ]
 BAN_DURATIONS = [("", "for good"), ("1", "for a day"), ("7", "for a week"), ("30", "for 30 days")]
+LONGEST_BAN_DAYS = 3650
+# Comment.revision is a PositiveIntegerField.
+MAX_REVISION = 2**31 - 1
 BULK_ACTIONS = [("approve", "Approve"), ("spam", "Mark spam")] + [
     (f"reject:{code}", f"Reject: {label}") for code, label in DecisionReason.choices
 ]
@@ -61,7 +66,7 @@ def queue(request):
         .prefetch_related("reports")
         .order_by(*order)
     )
-    page = Paginator(comments, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(comments, QUEUE_PAGE_SIZE).get_page(_page_number(request))
     return render(
         request,
         "comments/queue.html",
@@ -82,20 +87,17 @@ def queue(request):
 @require_POST
 def decide(request):
     """Apply a card's button or a bulk action, then go back to the same queue page."""
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
-        back = reverse("comments:queue")
+    back = _back_to_queue(request)
     if "card" in request.POST:
         # A card's button says "action[:reason]:pk:revision".
         parts = request.POST["card"].split(":")
-        verb, selected = parts[:-2], [":".join(parts[-2:])]
+        verb, selections = parts[:-2], _selections([":".join(parts[-2:])], field="card")
     else:
         verb = request.POST.get("bulk", "").split(":")
-        selected = request.POST.getlist("selected")
-    selections = _selections(selected)
+        selections = _selections(request.POST.getlist("selected"), field="selected")
     if not selections:
         messages.error(request, "Select at least one comment.")
-        return redirect(back)
+        return HttpResponseRedirect(back)
     action, reason = (verb + ["", ""])[:2]
     if action == "ban":
         _ban(request, selections)
@@ -106,7 +108,7 @@ def decide(request):
             )
         except ValueError as error:
             messages.error(request, str(error))
-            return redirect(back)
+            return HttpResponseRedirect(back)
         if decided:
             label = moderation.ACTIONS[action][1].label.lower()
             messages.success(request, f"{len(decided)} comment(s) {label}.")
@@ -114,39 +116,59 @@ def decide(request):
             messages.warning(request, refusal)
     else:
         messages.error(request, "Choose what to do with the selected comments.")
-    return redirect(back)
+    return HttpResponseRedirect(back)
 
 
-def _selections(values):
+def _back_to_queue(request):
+    """Where the moderator came from on the desk (the `next` field), else the queue.
+
+    A plain redirect: django.shortcuts.redirect() reads a bare word such as "0" as a view's
+    name and fails."""
+    back, queue = request.POST.get("next", ""), reverse("comments:queue")
+    is_safe = url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure())
+    return back if is_safe and back.startswith(queue) else queue
+
+
+def _page_number(request):
+    raw = request.GET.get("page", "")
+    return whole_number(raw, field="page", minimum=1) if raw else 1
+
+
+def _selections(values, *, field):
     """(comment, revision the moderator saw) for every "pk:revision" value."""
     pairs = []
     for value in values:
         pk, _, revision = value.partition(":")
-        if pk.isdigit() and revision.isdigit():
-            pairs.append((int(pk), int(revision)))
+        pairs.append(
+            (
+                record_id(pk, field=field),
+                whole_number(revision, field=field, maximum=MAX_REVISION),
+            )
+        )
     comments = Comment.objects.in_bulk([pk for pk, _ in pairs])
     return [(comments[pk], revision) for pk, revision in pairs if pk in comments]
 
 
+def _ban_days(request, comment):
+    field = f"ban_days-{comment.pk}"
+    raw = request.POST.get(field, "")
+    return whole_number(raw, field=field, minimum=1, maximum=LONGEST_BAN_DAYS) if raw else None
+
+
 def _ban(request, selections):
     for comment, _ in selections:
-        days = request.POST.get(f"ban_days-{comment.pk}", "")
+        days = _ban_days(request, comment)
         rejected = moderation.ban_author(
             comment=comment,
             by=request.user,
             include_network=bool(request.POST.get(f"ban_network-{comment.pk}")),
-            expires_at=timezone.now() + timedelta(days=int(days)) if days.isdigit() else None,
+            expires_at=timezone.now() + timedelta(days=days) if days else None,
             reject_pending=bool(request.POST.get(f"ban_reject-{comment.pk}")),
         )
         messages.success(
             request,
             f"{comment.name} is banned; {rejected} of their pending comments rejected.",
         )
-
-
-def is_row_id(value):
-    """Whether a query parameter can be a primary key: ASCII digits within a bigint."""
-    return value.isascii() and value.isdigit() and int(value) < 2**63
 
 
 @moderator_required
@@ -157,15 +179,17 @@ def log(request):
     moderator = request.GET.get("moderator", "")
     if moderator == "system":
         entries, filters["moderator"] = entries.filter(actor=None), moderator
-    elif is_row_id(moderator):
-        entries, filters["moderator"] = entries.filter(actor_id=moderator), moderator
-    article = request.GET.get("article", "")
-    if is_row_id(article):
-        entries, filters["article"] = entries.filter(article_id=article), article
-    action = request.GET.get("action", "")
-    if action in LogAction.values:
+    elif moderator:
+        actor_id = record_id(moderator, field="moderator")
+        entries, filters["moderator"] = entries.filter(actor_id=actor_id), moderator
+    if article := request.GET.get("article", ""):
+        article_id = record_id(article, field="article")
+        entries, filters["article"] = entries.filter(article_id=article_id), article
+    if action := request.GET.get("action", ""):
+        if action not in LogAction.values:
+            raise BadParameter("action", f"expected one of {', '.join(LogAction.values)}.")
         entries, filters["action"] = entries.filter(action=action), action
-    page = Paginator(entries, LOG_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(entries, LOG_PAGE_SIZE).get_page(_page_number(request))
     moderators = get_user_model().objects.filter(
         pk__in=ModerationLogEntry.objects.filter(actor__isnull=False).values("actor")
     )

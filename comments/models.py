@@ -355,12 +355,32 @@ def validate_network(value):
 
 
 class BannedNetwork(Ban):
+    # Wider than this, a ban shuts out whole providers or countries (0.0.0.0/0 is everyone):
+    # only a superuser may ask for it, explicitly.
+    WIDEST_PREFIX = {4: 16, 6: 32}
+
     network = models.CharField(
         max_length=49, unique=True, validators=[validate_network], help_text="e.g. 203.0.113.0/24"
     )
 
     def __str__(self):
         return self.network
+
+    def width_problem(self):
+        """Why this network is too wide to ban without a superuser's override, or ""."""
+        try:
+            network = ipaddress.ip_network(self.network.strip(), strict=False)
+        except ValueError:
+            return ""  # validate_network names that problem.
+        widest = self.WIDEST_PREFIX[network.version]
+        if network.prefixlen >= widest:
+            return ""
+        return (
+            f"{network} covers {network.num_addresses:,} addresses: a ban that wide shuts out "
+            f"whole providers or countries along with the person. Ban /{widest} or narrower "
+            f"(the network on the comment's card is a /24 or /48). A superuser who means it "
+            f"can tick “Ban a wider range”."
+        )
 
     def normalise(self):
         try:

@@ -1,10 +1,12 @@
 """Reader-side comment views: post, reply and report. The desk's views are in desk.py."""
 
 from django.contrib import messages
+from django.http import JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from articles.models import Article
 from comments import moderation
@@ -35,6 +37,14 @@ def post_comment(request, article_id):
     if outcome.retry_after:
         response["Retry-After"] = str(outcome.retry_after)
     return response
+
+
+@never_cache
+@require_GET
+def form_token(request, article_id):
+    """A comment-form token for this reader alone, issued now (static/comments/form-token.js
+    fetches it when the page opens). No query: the post checks the article."""
+    return JsonResponse({"token": moderation.issue_form_token(Article(pk=article_id))})
 
 
 def reply(request, comment_id):

@@ -51,9 +51,11 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "articles",
     "comments",
+    "library",
 ]
 
 MIDDLEWARE = [
+    "newsroom.middleware.RefuseUnknownHostsMiddleware",  # First: everything below reads Host.
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "newsroom.middleware.PermissionsPolicyMiddleware",
@@ -71,6 +73,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "newsroom.urls"
+CSRF_FAILURE_VIEW = "newsroom.errors.csrf_failure"
 
 TEMPLATES = [
     # Reader pages (templates/jinja2/, newsroom/jinja2.py): several times faster to render.

@@ -1,9 +1,13 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
 from newsroom.health import healthz
+from newsroom.params import RecordIdConverter
+
+# Before any URLconf is read: every record id in a URL is an `<id:...>`.
+register_converter(RecordIdConverter, "id")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -11,6 +15,11 @@ urlpatterns = [
     path("", include("articles.urls")),
     path("", include("comments.urls")),
 ] + static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler400 = "newsroom.errors.bad_request"
+handler403 = "newsroom.errors.permission_denied"
+handler404 = "newsroom.errors.page_not_found"
+handler500 = "newsroom.errors.server_error"
 
 admin.site.site_header = f"{settings.NEWSROOM_NAME} desk"
 admin.site.site_title = settings.NEWSROOM_NAME

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.conf import settings
-from django.core.cache import cache
 
 from articles.models import ModerationMode
 from comments.models import (
@@ -28,6 +27,7 @@ from comments.models import (
     Rule,
     WordListTerm,
 )
+from comments.moderation.counting import count_hit
 from comments.moderation.wordlists import find_terms
 from newsroom.logs import security_event
 
@@ -121,15 +121,8 @@ def rate_limits(draft):
 
 
 def _count_hit(subject, window):
-    """Count one hit in the current fixed window; add() then incr() is atomic in every cache."""
-    key = f"comments:rate:{subject}:{window}:{int(time.time() // window)}"
-    for _ in range(2):
-        cache.add(key, 0, timeout=window + 1)
-        try:
-            return cache.incr(key)
-        except ValueError:  # The window's key expired between add() and incr().
-            continue
-    return 1
+    """Count one hit in the current fixed window."""
+    return count_hit(f"comments:rate:{subject}:{window}:{int(time.time() // window)}", window + 1)
 
 
 def bans(draft):

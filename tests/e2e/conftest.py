@@ -154,6 +154,7 @@ def reader_site(media_root, now):
         section=desk,
         status=Article.Status.KILLED,
         kill_notice="The council had not decided; we withdrew the story.",
+        first_published_at=now,  # readers saw it: its address says it is gone (410)
     )
     # Enough older stories in the section for its page to paginate, and a related story.
     for n in range(21):

@@ -68,9 +68,9 @@ def test_bad_older_page_marker_is_not_found_and_a_valid_one_is_served(client, pu
     newest = Article.objects.get(slug=first_teaser[1])
     assert client.get(section_page, {"before": newest.pk}).status_code == 200
     assert client.get(section_page, {"page": "abc"}).status_code == 200  # Lists have no numbers.
-    assert client.get(section_page, {"before": "abc"}).status_code == 404
+    assert client.get(section_page, {"before": "abc"}).status_code == 400
     assert client.get(section_page, {"before": "99999999"}).status_code == 404
-    assert client.get(section_page, {"before": "9" * 40}).status_code == 404
+    assert client.get(section_page, {"before": "9" * 40}).status_code == 400
 
 
 @pytest.mark.parametrize("method", ["put", "delete", "patch", "trace"])

@@ -32,6 +32,7 @@ EDITOR_POLICY = {
     "articles.editorialevent": {"view"},
     "articles.correction": {"add", "change", "view"},
     "articles.previewlink": {"add", "change", "view"},
+    "library.image": ALL,
 }
 COMMENT_MODELS = [
     "comments.comment",
@@ -48,6 +49,7 @@ POLICY = {
         "articles.section": {"view"},
         "articles.author": {"view"},
         "taggit.tag": {"view"},
+        "library.image": {"add", "change", "view"},
     },
     "desk_editor": EDITOR_POLICY,
     "editor": EDITOR_POLICY,
