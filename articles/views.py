@@ -10,7 +10,7 @@ from articles.forms import SearchForm
 from articles.headings import heading_or_404
 from articles.models import Article, Correction, SlugRedirect
 from articles.search import ranks_newest_only, search_articles
-from comments.pages import comment_area
+from comments.templatetags.comments import render_comment_block
 from newsroom.errors import error_page
 from newsroom.params import record_id
 
@@ -180,7 +180,7 @@ class ArticleView(DetailView):
             story=pages.story(article),
             related=pages.links(Article.objects.published().related_to(article)[:RELATED_COUNT]),
             metadata=metadata.for_article(self.request, article),
-            comments=comment_area(self.request, article),
+            comments=render_comment_block(self.request, article),
             **kwargs,
         )
 

@@ -177,6 +177,13 @@ STORAGES = {
 # The publication's identity, used in page titles, feeds and structured data.
 NEWSROOM_NAME = env("NEWSROOM_NAME", default="The Newsroom")
 NEWSROOM_TAGLINE = env("NEWSROOM_TAGLINE", default="Independent news, checked against its sources")
+# The site's address for links in emails, which are sent off the request path.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# Email (reply notifications): an EMAIL_URL such as smtp+tls://user:password@mail.example.org:587.
+# Without one, development prints emails on the console.
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="comments@localhost")
 
 # Lead images: refuse anything bigger before Pillow decodes it.
 LEAD_IMAGE_MAX_BYTES = 10 * 1024 * 1024

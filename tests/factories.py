@@ -97,7 +97,10 @@ def make_comment(*, article=None, **overrides):
         "rule": "passed",
     }
     fields.update(overrides)
-    comment = Comment.objects.create(article=article or make_article(), **fields)
+    parent = fields.pop("parent", None)
+    comment = Comment(article=article or (parent.article if parent else make_article()), **fields)
+    comment.place_under(parent)
+    comment.save()
     tell_page_cache("", comment.status)
     return comment
 

@@ -127,15 +127,8 @@ def _count_hit(subject, window):
 
 def bans(draft):
     """Banned email addresses, domains and networks are refused."""
-    email = draft.comment.email
-    parts = email.rpartition("@")[2].split(".")
-    domains = [".".join(parts[i:]) for i in range(len(parts))]
-    why = ""
-    if BannedEmail.objects.active().filter(email=email).exists():
-        why = "banned email address"
-    elif BannedDomain.objects.active().filter(domain__in=domains).exists():
-        why = "banned email domain"
-    elif draft.comment.ip_network and _is_banned_network(draft.ip):
+    why = email_ban(draft.comment.email)
+    if not why and draft.comment.ip_network and _is_banned_network(draft.ip):
         why = "banned network"
     if not why:
         return None
@@ -143,6 +136,17 @@ def bans(draft):
         article=draft.comment.article, action=LogAction.REFUSED, reason=why
     )
     return Refusal("Comments from you are not accepted on this site.", http_status=403)
+
+
+def email_ban(email):
+    """Why an address is banned ("banned email address" or "... domain"), or ""."""
+    parts = email.rpartition("@")[2].split(".")
+    domains = [".".join(parts[i:]) for i in range(len(parts))]
+    if BannedEmail.objects.active().filter(email=email).exists():
+        return "banned email address"
+    if BannedDomain.objects.active().filter(domain__in=domains).exists():
+        return "banned email domain"
+    return ""
 
 
 def _is_banned_network(ip):

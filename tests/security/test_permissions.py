@@ -213,8 +213,8 @@ def test_stories_open_only_to_their_author_and_their_desk(client, newsroom, role
 # (anonymous, reader, reporter, desk_editor, editor, moderator, superuser)
 STAFF_PAGES = {
     "admin:index": ("login", "login", "open", "open", "open", "open", "open"),
-    "admin:articles_article_desk": ("login", "login", "open", "open", "open", "denied", "open"),
-    "admin:articles_article_calendar": ("login", "login", "open", "open", "open", "denied", "open"),
+    "desk:index": ("login", "login", "open", "open", "open", "denied", "open"),
+    "desk:calendar": ("login", "login", "open", "open", "open", "denied", "open"),
     "comments:queue": ("login", "denied", "denied", "denied", "denied", "open", "open"),
     "comments:log": ("login", "denied", "denied", "denied", "denied", "open", "open"),
     "comments:overview": ("login", "denied", "denied", "open", "open", "open", "open"),
