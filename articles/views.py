@@ -4,12 +4,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import DetailView, ListView, TemplateView
 
-from articles import previews
+from articles import metadata, pages, previews
 from articles.feeds import heading_feeds
 from articles.forms import SearchForm
 from articles.headings import heading_or_404
 from articles.models import Article, Correction, SlugRedirect
 from articles.search import ranks_newest_only, search_articles
+from comments.templatetags.comments import render_comment_block
 from newsroom.errors import error_page
 from newsroom.params import record_id
 
@@ -23,25 +24,27 @@ class HomeView(TemplateView):
     per_section = 3
 
     def get_context_data(self, **kwargs):
-        latest = list(
-            Article.objects.published()
-            .for_listing()
-            .prefetch_related("renditions")  # the lead story's picture
-            .newest_first()[: self.latest_count + 1]
+        latest, rails = pages.teasers(
+            pages.rows(
+                Article.objects.published().newest_first()[: self.latest_count + 1],
+                *pages.LEAD_FIELDS,  # the lead story's picture
+            ),
+            # The newest few stories of every featured section, in display order.
+            pages.rows(Article.objects.newest_per_section(self.per_section)),
+        )
+        lead = latest and pages.with_lead_picture(
+            latest[0],
+            css_class="teaser__image",
+            sizes="(min-width: 48rem) 40rem, 100vw",
+            above_fold=True,
         )
         return super().get_context_data(
-            lead=latest[0] if latest else None,
+            lead=lead,
             latest=latest[1:],
-            section_rails=self.section_rails(),
+            section_rails=pages.by_section(rails),
+            metadata=metadata.for_page(self.request),
             **kwargs,
         )
-
-    def section_rails(self):
-        """The newest few stories of every section, grouped by section in display order."""
-        rails = {}
-        for article in Article.objects.newest_per_section(self.per_section).for_listing():
-            rails.setdefault(article.section, []).append(article)
-        return rails.items()
 
 
 class ArticleListView(ListView):
@@ -58,10 +61,10 @@ class ArticleListView(ListView):
     context_object_name = "articles"
 
     def get_queryset(self):
-        articles = self.filter_articles(Article.objects.published()).for_listing()
+        articles = self.filter_articles(Article.objects.published())
         if "before" in self.request.GET:
             articles = articles.older_than(**self.last_seen(self.request.GET["before"]))
-        return articles.newest_first()[: self.page_size + 1]
+        return pages.rows(articles.newest_first()[: self.page_size + 1])
 
     def last_seen(self, before):
         """The story the reader saw last, from the `before` of an "Older stories" link."""
@@ -73,13 +76,21 @@ class ArticleListView(ListView):
         )
 
     def get_context_data(self, **kwargs):
-        stories = list(self.object_list)
+        [stories] = pages.teasers(self.object_list)
         page = stories[: self.page_size]
+        before = self.request.GET.get("before")  # checked by last_seen()
         return super().get_context_data(
             object_list=page,
-            older_than=page[-1].pk if len(stories) > self.page_size else None,
-            is_older_page="before" in self.request.GET,
+            older_than=page[-1]["pk"] if len(stories) > self.page_size else None,
+            is_older_page=before is not None,
             heading_feeds=heading_feeds(self.feed_scope, self.kwargs["slug"], kwargs["heading"]),
+            metadata=metadata.for_page(
+                self.request,
+                title=kwargs["heading"],
+                description=kwargs.get("description"),
+                page_query=f"before={before}" if before else "",
+                section=kwargs.get("section"),
+            ),
             **kwargs,
         )
 
@@ -97,6 +108,7 @@ class SectionView(ArticleListView):
             description=self.section.description,
             kind="Section",
             section=self.section,
+            current_section=self.section.slug,
             **kwargs,
         )
 
@@ -113,7 +125,6 @@ class TagView(ArticleListView):
 
 
 class AuthorView(ArticleListView):
-    template_name = "articles/author.html"
     feed_scope = "author"
 
     def filter_articles(self, articles):
@@ -164,10 +175,14 @@ class ArticleView(DetailView):
             return redirect(moved.article, permanent=True)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(related=self.related_articles(), **kwargs)
-
-    def related_articles(self):
-        return Article.objects.published().related_to(self.object)[:RELATED_COUNT]
+        article = self.object
+        return super().get_context_data(
+            story=pages.story(article),
+            related=pages.links(Article.objects.published().related_to(article)[:RELATED_COUNT]),
+            metadata=metadata.for_article(self.request, article),
+            comments=render_comment_block(self.request, article),
+            **kwargs,
+        )
 
 
 class SearchView(ListView):
@@ -199,6 +214,15 @@ class SearchView(ListView):
             **kwargs,
         )
         context["newest_only"] = ranks_newest_only(context["paginator"].count)
+        # Only a search that found something has results with snippets to read.
+        found = context["paginator"].count
+        [context["results"]] = pages.teasers(
+            pages.rows(context["results"], "snippet") if found else []
+        )
+        page = context["page_obj"]
+        context["metadata"] = metadata.for_page(
+            self.request, page_query=f"page={page.number}" if page.number > 1 else ""
+        )
         return context
 
 

@@ -77,6 +77,19 @@ ROOT_URLCONF = "newsroom.urls"
 CSRF_FAILURE_VIEW = "newsroom.errors.csrf_failure"
 
 TEMPLATES = [
+    # Reader pages (templates/jinja2/, newsroom/jinja2.py): several times faster to render.
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "environment": "newsroom.jinja2.environment",
+            "context_processors": [
+                "django.contrib.messages.context_processors.messages",
+                "articles.context_processors.masthead",
+            ],
+        },
+    },
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],

@@ -1,6 +1,8 @@
 import re
 
 from django import template
+from django.contrib.messages import get_messages
+from django.template.loader import render_to_string
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
@@ -94,3 +96,10 @@ def _linkify(line):
         ]
         last = match.start() + len(url)
     return "".join([*parts, escape(line[last:])])
+
+
+def render_comment_block(request, article):
+    """The comment area as HTML, for the article page (a Jinja2 template): rendered by the
+    view, so its queries run before the page's template does."""
+    context = comment_block({"request": request, "messages": get_messages(request)}, article)
+    return render_to_string("comments/_block.html", context, request=request)
