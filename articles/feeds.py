@@ -12,6 +12,7 @@ from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed, rfc
 from django.utils.html import escape
 from taggit.models import Tag
 
+from articles import caching
 from articles.models import Article, Author, Rendition, Section
 from articles.renditions import with_default_jpeg
 
@@ -79,6 +80,9 @@ class ArticleFeed(Feed):
         super().__init__()
         self.feed_type = feed_type
         self.scope = scope
+
+    def __call__(self, request, *args, **kwargs):
+        return caching.mark(super().__call__(request, *args, **kwargs), {"feeds"})
 
     def get_object(self, request, slug=None):
         if self.scope is None:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from taggit.models import Tag
 
+from articles import caching
 from articles.models import Article, Author, Section
 
 NEWS_WINDOW = timedelta(hours=48)
@@ -180,6 +181,7 @@ def heading_sitemaps():
     }
 
 
+@caching.shows("sitemaps")
 def index(request):
     non_empty = {
         label: sitemap for label, sitemap in site_sitemaps().items() if sitemap.paginator.count
@@ -187,6 +189,7 @@ def index(request):
     return sitemap_views.index(request, non_empty, sitemap_url_name="articles:sitemap")
 
 
+@caching.shows("sitemaps")
 def sitemap(request, section):
     """One sitemap of the index; `section` is the sitemaps framework's word for its label.
 
@@ -203,6 +206,7 @@ def sitemap(request, section):
     )
 
 
+@caching.shows("sitemaps")
 def news(request):
     response = sitemap_views.sitemap(
         request, {"news": NewsSitemap()}, template_name="sitemaps/news.xml"

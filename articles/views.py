@@ -7,17 +7,36 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
-from articles import previews
+from articles import caching, previews
 from articles.feeds import heading_feeds
 from articles.forms import SearchForm
 from articles.models import Article, Author, Correction, Section, SlugRedirect
 from articles.search import ranks_newest_only, search_articles
+from comments.threads import thread_for
 
 LIST_PAGE_SIZE = 20
 RELATED_COUNT = 4
 
 
-class HomeView(TemplateView):
+def teaser_keys(stories):
+    return set().union(*(story.teaser_keys() for story in stories))
+
+
+class ReaderPage:
+    """A reader page says on its response what it shows (its page keys, set while the view
+    builds its context) and when it changes by itself, for the page cache."""
+
+    page_keys = None
+    expires_at = None
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        if self.page_keys is None:
+            return response
+        return caching.mark(response, self.page_keys, expires_at=self.expires_at)
+
+
+class HomeView(ReaderPage, TemplateView):
     template_name = "articles/home.html"
     latest_count = 10
     per_section = 3
@@ -29,10 +48,12 @@ class HomeView(TemplateView):
             .prefetch_related("renditions")  # the lead story's picture
             .newest_first()[: self.latest_count + 1]
         )
+        rails = self.section_rails()
+        self.page_keys = {"front"} | teaser_keys([*latest, *sum(rails.values(), [])])
         return super().get_context_data(
             lead=latest[0] if latest else None,
             latest=latest[1:],
-            section_rails=self.section_rails(),
+            section_rails=rails.items(),
             **kwargs,
         )
 
@@ -41,10 +62,10 @@ class HomeView(TemplateView):
         rails = {}
         for article in Article.objects.newest_per_section(self.per_section).for_listing():
             rails.setdefault(article.section, []).append(article)
-        return rails.items()
+        return rails
 
 
-class ArticleListView(ListView):
+class ArticleListView(ReaderPage, ListView):
     """Published stories under some heading (section, tag, author), newest first.
 
     Pages are keyset pages: "Older stories" names the last story shown (`?before=<id>`) and
@@ -75,6 +96,8 @@ class ArticleListView(ListView):
     def get_context_data(self, **kwargs):
         stories = list(self.object_list)
         page = stories[: self.page_size]
+        heading_key = f"{self.feed_scope}:{kwargs['heading_pk']}"
+        self.page_keys = {heading_key, f"list:{heading_key}"} | teaser_keys(page)
         return super().get_context_data(
             object_list=page,
             older_than=page[-1].pk if len(stories) > self.page_size else None,
@@ -97,6 +120,7 @@ class SectionView(ArticleListView):
             description=self.section.description,
             kind="Section",
             section=self.section,
+            heading_pk=self.section.pk,
             **kwargs,
         )
 
@@ -109,7 +133,9 @@ class TagView(ArticleListView):
         return articles.tagged(self.tag)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(heading=self.tag.name, kind="Tag", tag=self.tag, **kwargs)
+        return super().get_context_data(
+            heading=self.tag.name, kind="Tag", tag=self.tag, heading_pk=self.tag.pk, **kwargs
+        )
 
 
 class AuthorView(ArticleListView):
@@ -126,11 +152,12 @@ class AuthorView(ArticleListView):
             description=self.author.bio,
             kind="Author",
             author=self.author,
+            heading_pk=self.author.pk,
             **kwargs,
         )
 
 
-class ArticleView(DetailView):
+class ArticleView(ReaderPage, DetailView):
     template_name = "articles/article_detail.html"
     context_object_name = "article"
 
@@ -161,18 +188,26 @@ class ArticleView(DetailView):
             return redirect(moved.article, permanent=True)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(related=self.related_articles(), **kwargs)
+        related = list(self.related_articles())
+        thread = thread_for(self.request, self.object)
+        self.page_keys = self.object.page_view_keys().union(
+            *(story.headline_keys() for story in related)
+        )
+        self.expires_at = thread.closes_at
+        return super().get_context_data(related=related, comment_thread=thread, **kwargs)
 
     def related_articles(self):
         return Article.objects.published().related_to(self.object)[:RELATED_COUNT]
 
 
-class SearchView(ListView):
+class SearchView(ReaderPage, ListView):
     """Search results for the reader's words, with the form that asked for them."""
 
     template_name = "articles/search.html"
     paginate_by = LIST_PAGE_SIZE
     context_object_name = "results"
+    # Results, their order and snippets change with any story's words: one key for all.
+    page_keys = {"search"}
 
     def get_queryset(self):
         self.form = SearchForm(self.request.GET or None)
@@ -199,7 +234,7 @@ class SearchView(ListView):
         return context
 
 
-class CorrectionListView(ListView):
+class CorrectionListView(ReaderPage, ListView):
     """Every correction, clarification, update and editor's note on the site, newest first."""
 
     template_name = "articles/corrections.html"
@@ -213,6 +248,12 @@ class CorrectionListView(ListView):
             .only("kind", "text", "published_at", "article__headline", "article__slug")
             .newest_first()
         )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        shown = {f"article:{correction.article_id}" for correction in context["corrections"]}
+        self.page_keys = {"corrections", *shown}
+        return context
 
 
 @staff_member_required

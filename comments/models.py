@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
+from articles.caching import PageKeysQuerySet
 from articles.models import Article, ModerationMode
 
 
@@ -63,7 +64,7 @@ QUEUES = {
 }
 
 
-class CommentQuerySet(models.QuerySet):
+class CommentQuerySet(PageKeysQuerySet):
     def published(self):
         """Comments readers see."""
         return self.filter(QUEUES["published"])
@@ -193,6 +194,13 @@ class Comment(models.Model):
 
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#comment-{self.pk}"
+
+    def page_keys(self, before):
+        """Only published comments are on a page: held, refused and spam ones (a flood of
+        them included) leave every cached page in place."""
+        rows = [self] if before is None else [self, before]
+        shown = [row for row in rows if row.status == CommentStatus.PUBLISHED]
+        return {f"comments:{row.article_id}" for row in shown}
 
 
 class ReportReason(models.TextChoices):
@@ -412,6 +420,8 @@ class CommentSettings(models.Model):
     )
     threads_per_page = models.PositiveSmallIntegerField(default=50)
 
+    objects = PageKeysQuerySet.as_manager()
+
     class Meta:
         verbose_name = verbose_name_plural = "comment settings"
         constraints = [
@@ -426,6 +436,11 @@ class CommentSettings(models.Model):
 
     def get_absolute_url(self):
         return reverse("admin:comments_commentsettings_change", args=[self.pk])
+
+    def page_keys(self, before):
+        """Thread pages and when threads close are decided here for every story. The row's
+        creation by load() changes nothing: pages used its defaults until then."""
+        return {"comment-settings"} if before is not None else set()
 
     @classmethod
     def load(cls):

@@ -21,7 +21,6 @@ from comments.moderation.decisions import (
     reject,
     remove,
     report,
-    tell_page_cache,
 )
 from comments.moderation.form import FORM_MIN_AGE, CommentForm, is_staff, issue_form_token
 from comments.moderation.phases import URL_RE
@@ -51,5 +50,4 @@ __all__ = [
     "remove",
     "report",
     "submit",
-    "tell_page_cache",
 ]

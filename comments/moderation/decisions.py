@@ -9,7 +9,6 @@ from django.db.models import F, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from articles import caching
 from comments.models import (
     BannedEmail,
     BannedNetwork,
@@ -207,21 +206,7 @@ def erase(*, email, by=None, reference=""):
     return len(comments)
 
 
-def tell_page_cache(from_status, to_status):
-    """Tell the page cache when a comment enters or leaves readers' pages.
-
-    Only published comments are shown, so held, rejected and spam ones change no page; a
-    flood of them leaves every cached page in place. Erasure only touches a published
-    comment's text and name by removing it, which this sees too.
-    """
-    if from_status != to_status and CommentStatus.PUBLISHED in (from_status, to_status):
-        caching.content_changed(moves_schedule=False)
-
-
 def log_change(comment, actor, action, from_status, to_status, *, rule="", reason=""):
-    # Every status change passes here, the pipeline's, the moderators' and the report
-    # threshold's; most are conditional UPDATEs, which no save signal sees.
-    tell_page_cache(from_status, to_status)
     ModerationLogEntry.objects.create(
         comment=comment,
         article_id=comment.article_id,

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 
 from articles.models import ModerationMode
 from comments.models import (
@@ -123,6 +123,7 @@ def rate_limits(draft):
 def _count_hit(subject, window):
     """Count one hit in the current fixed window; add() then incr() is atomic in every cache."""
     key = f"comments:rate:{subject}:{window}:{int(time.time() // window)}"
+    cache = caches["ratelimit"]  # apart from the page cache: no flood of pages evicts it
     for _ in range(2):
         cache.add(key, 0, timeout=window + 1)
         try:
