@@ -53,6 +53,7 @@ import itertools
 import logging
 import time
 import weakref
+from collections import Counter
 from datetime import timedelta
 from functools import partial, wraps
 
@@ -174,6 +175,9 @@ def _publish(keys):
         _clock_value(freshness)
         version = freshness.incr(CLOCK_KEY)
     freshness.set_many({_version_key(key): version for key in keys}, timeout=None)
+    if "schedule" in keys:
+        # Found now, once per change, rather than by the next reader's page.
+        _store_boundary(freshness, version)
     purging.purge_later(keys)
 
 
@@ -353,9 +357,14 @@ def _boundary():
         and (not stored[0] or stored[0] > time.time())
     ):
         return stored[0]
-    started = _clock_value(freshness)
-    boundary = _timestamp(next_visibility_change())
     _stamp({"schedule"})
+    return _store_boundary(freshness, _clock_value(freshness))
+
+
+def _store_boundary(freshness, started):
+    """Find the next scheduled moment and share it, valid while `schedule` is not newer than
+    `started` (the clock before the lookup)."""
+    boundary = _timestamp(next_visibility_change())
     freshness.set(BOUNDARY_KEY, (boundary, started), timeout=None)
     return boundary
 
@@ -432,6 +441,10 @@ def _conditional(request, response, etag, last_modified, keys, expires):
     )
 
 
+# Requests that reached this process, by path: what a CDN in front did not answer itself.
+requests_seen = Counter()
+
+
 class ReaderPageCacheMiddleware:
     """Serve anonymous readers from the cache; keep everyone else's pages fresh and private.
 
@@ -443,6 +456,7 @@ class ReaderPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        requests_seen[request.path] += 1
         if not _is_anonymous_read(request):
             response = self.get_response(request)
             add_never_cache_headers(response)
