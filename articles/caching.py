@@ -64,7 +64,6 @@ from django.db import models, transaction
 from django.db.models.signals import post_save, pre_delete, pre_save
 from django.dispatch import receiver
 from django.http import HttpResponse
-from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, get_conditional_response
 from django.utils.http import http_date
 
@@ -315,22 +314,10 @@ def shows(*keys):
 
 
 def next_visibility_change():
-    """The next moment an article appears or leaves without a write: a scheduled publication
-    time or an unpublish time. None when nothing is due."""
+    """The next moment an article appears or leaves without a write (articles/visibility.py)."""
     from articles.models import Article
 
-    now = timezone.now()
-    live = Article.objects.filter(status__in=Article.VISIBLE_STATUSES)
-    moments = [
-        live.filter(published_at__gt=now)
-        .order_by("published_at")
-        .values_list("published_at", flat=True)[:1],
-        live.filter(unpublish_at__gt=now)
-        .order_by("unpublish_at")
-        .values_list("unpublish_at", flat=True)[:1],
-    ]
-    due = [moment for query in moments for moment in query]
-    return min(due, default=None)
+    return Article.objects.next_visibility_change()
 
 
 def _timestamp(moment):
@@ -405,6 +392,11 @@ def _is_anonymous_read(request):
         settings.SESSION_COOKIE_NAME in request.COOKIES
         or CookieStorage.cookie_name in request.COOKIES
     )
+
+
+def is_private(request):
+    """Whether the page being rendered is this visitor's alone (never stored or shared)."""
+    return not _is_anonymous_read(request)
 
 
 def _is_storable(response):

@@ -1,9 +1,13 @@
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 
 from articles.models import Section
+from newsroom.params import EARLIEST_DATE, LATEST_DATE
 
 QUERY_MAX_LENGTH = 200
 DATE_INPUT = forms.DateInput(format="%Y-%m-%d", attrs={"inputmode": "numeric"})
+# The dates a newsroom uses, which both databases and a day's arithmetic hold.
+DATE_RANGE = [MinValueValidator(EARLIEST_DATE), MaxValueValidator(LATEST_DATE)]
 
 
 class SearchForm(forms.Form):
@@ -19,10 +23,16 @@ class SearchForm(forms.Form):
     # Text, not type="date": a mistyped date is shown back as typed, which a date input
     # cannot hold.
     published_from = forms.DateField(
-        label="Published from (YYYY-MM-DD)", required=False, widget=DATE_INPUT
+        label="Published from (YYYY-MM-DD)",
+        required=False,
+        widget=DATE_INPUT,
+        validators=DATE_RANGE,
     )
     published_to = forms.DateField(
-        label="Published to (YYYY-MM-DD)", required=False, widget=DATE_INPUT
+        label="Published to (YYYY-MM-DD)",
+        required=False,
+        widget=DATE_INPUT,
+        validators=DATE_RANGE,
     )
 
     def clean(self):

@@ -30,6 +30,8 @@ ROLE_PERMISSIONS = {
         "articles.view_section",
         "articles.view_author",
         "taggit.view_tag",
+        # They pick and upload pictures for their stories; only editors delete from the library.
+        *_crud("library.image", ["add", "change", "view"]),
     ],
     EDITOR: [
         *_crud("articles.article", ["add", "change", "view"]),
@@ -41,17 +43,20 @@ ROLE_PERMISSIONS = {
         *_crud("articles.section"),
         *_crud("articles.author"),
         *_crud("taggit.tag"),
+        *_crud("library.image"),
         "articles.view_editorialevent",
         # From the revisions work; skipped until those models exist.
         *_crud("articles.correction", ["add", "change", "view"]),
         *_crud("articles.previewlink", ["add", "change", "view"]),
-        # Editors watch how moderation goes, but do not moderate.
+        # Editors watch how moderation goes, but do not moderate; they pick comments.
         "comments.view_moderation_overview",
+        "comments.feature_comment",
     ],
     # Moderators decide on comments through the moderation pipeline and keep its lists;
     # they see nothing of articles.
     MODERATOR: [
         "comments.moderate_comment",
+        "comments.feature_comment",
         "comments.view_moderation_overview",
         "comments.view_comment",
         "comments.view_report",

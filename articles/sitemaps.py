@@ -5,20 +5,21 @@ Only published stories appear, and a tag or author appears only once a published
 carries it, so nothing about unpublished work reaches a crawler.
 """
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
-from django.db.models import CharField, Count, Exists, F, Func, Max, OuterRef
+from django.db.models import CharField, Count, F, Func, Max
 from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from taggit.models import Tag
 
 from articles import caching
-from articles.models import Article, Author, Section
+from articles.headings import HEADINGS, with_published_stories
+from articles.models import Article
+from newsroom.params import BadParameter, calendar_month
 
 NEWS_WINDOW = timedelta(hours=48)
 NEWS_LIMIT = 1000  # Google News reads at most 1,000 URLs per news sitemap.
@@ -54,7 +55,8 @@ class ArticleSitemap(Sitemap):
     """The published stories of one month, so that no file nears the 50,000-URL limit."""
 
     def __init__(self, *, month, count, latest_update):
-        self.month = datetime.strptime(month, "%Y-%m").replace(tzinfo=UTC)
+        first_day = calendar_month(month, field="month")
+        self.month = datetime.combine(first_day, time.min, tzinfo=UTC)
         self.count = count
         self.latest_update = latest_update
 
@@ -64,7 +66,7 @@ class ArticleSitemap(Sitemap):
         there is no such month or it has no story."""
         try:
             sitemap = cls(month=month, count=0, latest_update=None)
-        except ValueError:
+        except BadParameter:
             return None
         stats = sitemap.stories().aggregate(
             count=Count("pk"), latest_update=Max(substantive_update())
@@ -106,16 +108,15 @@ class HeadingSitemap(Sitemap):
     an EXISTS per heading stops at its first one. It shows no lastmod for these files.
     """
 
-    def __init__(self, model, stories_lookup, url_name):
-        self.model = model
-        self.stories_lookup = stories_lookup
-        self.url_name = url_name
+    def __init__(self, scope):
+        self.scope = scope
+        _model, self.stories_lookup = HEADINGS[scope]
+        self.url_name = f"articles:{scope}"
 
     @cached_property
     def paginator(self):
         paginator = super().paginator
-        live = Article.objects.published().filter(**{self.stories_lookup: OuterRef("pk")})
-        paginator.count = self.model.objects.filter(Exists(live)).count()
+        paginator.count = with_published_stories(self.scope).count()
         return paginator
 
     def items(self):
@@ -175,9 +176,9 @@ def site_sitemaps():
 
 def heading_sitemaps():
     return {
-        "sections": HeadingSitemap(Section, "section", "articles:section"),
-        "tags": HeadingSitemap(Tag, "tags", "articles:tag"),
-        "authors": HeadingSitemap(Author, "bylines__author", "articles:author"),
+        "sections": HeadingSitemap("section"),
+        "tags": HeadingSitemap("tag"),
+        "authors": HeadingSitemap("author"),
     }
 
 

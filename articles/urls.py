@@ -13,7 +13,7 @@ urlpatterns = [
     path("author/<slug:slug>/", views.AuthorView.as_view(), name="author"),
     path("article/<slug:slug>/", views.ArticleView.as_view(), name="article"),
     path("corrections/", views.CorrectionListView.as_view(), name="corrections"),
-    path("preview/<int:pk>/", views.preview, name="preview"),
+    path("preview/<id:pk>/", views.preview, name="preview"),
     path("preview/shared/<str:token>/", views.shared_preview, name="shared_preview"),
     path("search/", views.SearchView.as_view(), name="search"),
 ]

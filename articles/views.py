@@ -1,18 +1,18 @@
-import re
-
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import permission_required
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import DetailView, ListView, TemplateView
-from taggit.models import Tag
 
 from articles import caching, previews
 from articles.feeds import heading_feeds
 from articles.forms import SearchForm
-from articles.models import Article, Author, Correction, Section, SlugRedirect
+from articles.headings import heading_or_404
+from articles.models import Article, Correction, SlugRedirect
 from articles.search import ranks_newest_only, search_articles
-from comments.threads import thread_for
+from comments import threads
+from newsroom.errors import error_page
+from newsroom.params import record_id
 
 LIST_PAGE_SIZE = 20
 RELATED_COUNT = 4
@@ -86,11 +86,11 @@ class ArticleListView(ReaderPage, ListView):
 
     def last_seen(self, before):
         """The story the reader saw last, from the `before` of an "Older stories" link."""
-        if not re.fullmatch(r"\d{1,18}", before):
-            raise Http404("No such page.")
+        # Any story readers cannot see now is not found alike: a draft, a scheduled story
+        # and a killed one must not answer differently.
         return get_object_or_404(
-            Article.objects.filter(published_at__isnull=False).values("published_at", "pk"),
-            pk=before,
+            Article.objects.published().values("published_at", "pk"),
+            pk=record_id(before, field="before"),
         )
 
     def get_context_data(self, **kwargs):
@@ -111,7 +111,7 @@ class SectionView(ArticleListView):
     feed_scope = "section"
 
     def filter_articles(self, articles):
-        self.section = get_object_or_404(Section, slug=self.kwargs["slug"])
+        self.section = heading_or_404("section", self.kwargs["slug"])
         return articles.filter(section=self.section)
 
     def get_context_data(self, **kwargs):
@@ -129,7 +129,7 @@ class TagView(ArticleListView):
     feed_scope = "tag"
 
     def filter_articles(self, articles):
-        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        self.tag = heading_or_404("tag", self.kwargs["slug"])
         return articles.tagged(self.tag)
 
     def get_context_data(self, **kwargs):
@@ -143,7 +143,7 @@ class AuthorView(ArticleListView):
     feed_scope = "author"
 
     def filter_articles(self, articles):
-        self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
+        self.author = heading_or_404("author", self.kwargs["slug"])
         return articles.filter(bylines__author=self.author)
 
     def get_context_data(self, **kwargs):
@@ -168,13 +168,16 @@ class ArticleView(ReaderPage, DetailView):
         try:
             return super().get(request, *args, **kwargs)
         except Http404:
-            # A killed story's URL says it is gone for good, and why, instead of "not found".
-            killed = Article.objects.filter(slug=kwargs["slug"], status=Article.Status.KILLED)
+            # A killed story that readers saw says it is gone for good, and why; one they never
+            # saw does not exist for them.
+            killed = Article.objects.filter(
+                slug=kwargs["slug"],
+                status=Article.Status.KILLED,
+                first_published_at__isnull=False,
+            )
             article = killed.only("headline", "kill_notice").first()
             if article is not None:
-                return render(
-                    request, "articles/article_killed.html", {"article": article}, status=410
-                )
+                return error_page(410, {"article": article})
             # A published article's former address answers with a permanent redirect.
             moved = (
                 SlugRedirect.objects.filter(
@@ -189,12 +192,18 @@ class ArticleView(ReaderPage, DetailView):
 
     def get_context_data(self, **kwargs):
         related = list(self.related_articles())
-        thread = thread_for(self.request, self.object)
+        comments = threads.comment_section(
+            self.object,
+            sort=self.request.GET.get("comments_sort", ""),
+            tab=self.request.GET.get("comments_tab", ""),
+            page_number=self.request.GET.get("comments_page"),
+        )
         self.page_keys = self.object.page_view_keys().union(
             *(story.headline_keys() for story in related)
         )
-        self.expires_at = thread.closes_at
-        return super().get_context_data(related=related, comment_thread=thread, **kwargs)
+        # The page changes by itself when its thread closes after its days.
+        self.expires_at = comments.closes_at if comments.is_open else None
+        return super().get_context_data(related=related, comment_section=comments, **kwargs)
 
     def related_articles(self):
         return Article.objects.published().related_to(self.object)[:RELATED_COUNT]
@@ -259,8 +268,8 @@ class CorrectionListView(ReaderPage, ListView):
 @staff_member_required
 @permission_required("articles.view_article", raise_exception=True)
 def preview(request, pk):
-    """Any article, in any state, as readers would see it at its address."""
-    return previews.render_preview(request, previews.article_for_preview(pk))
+    """A story the staff member may open at the desk, as readers would see it at its address."""
+    return previews.render_preview(request, previews.article_for_preview(pk, by=request.user))
 
 
 def shared_preview(request, token):

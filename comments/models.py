@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -49,7 +50,17 @@ class DecisionReason(models.TextChoices):
     ABUSE = "abuse", "Abuse"
     OFF_TOPIC = "off_topic", "Off-topic"
     BANNED_TERM = "banned_term", "Banned term"
+    BANNED_AUTHOR = "banned_author", "Author banned"
     OTHER = "other", "Other"
+
+    @classmethod
+    def for_rejecting(cls):
+        """The reasons a moderator picks when rejecting; spam and bans have their own buttons."""
+        return [
+            (code, label)
+            for code, label in cls.choices
+            if code not in {cls.SPAM, cls.BANNED_AUTHOR}
+        ]
 
 
 # Each moderation tab, defined once: the queue's lists and its live counts both use these.
@@ -80,6 +91,17 @@ class CommentQuerySet(PageKeysQuerySet):
     def queue_counts(self):
         """Live counts of every moderation tab, in one query."""
         return self.aggregate(**{tab: Count("pk", filter=q) for tab, q in QUEUES.items()})
+
+    def picks(self):
+        """Editors' picks readers see, most recently picked first."""
+        return self.published().filter(is_featured=True).order_by("-featured_at", "-pk")
+
+    def awaiting_review_for(self, reader):
+        """The comments a reader (by their signed identity) sent that wait for a moderator."""
+        if not reader:
+            return self.none()
+        held = self.in_moderation().filter(reader_key=reader).select_related("parent")
+        return held.order_by("posted_at", "pk")
 
     def with_author_history(self):
         """Annotate each comment with its author's approved and rejected counts (by email)."""
@@ -112,8 +134,14 @@ class Comment(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="replies",
-        help_text="The top-level comment this replies to; replies have no replies.",
+        help_text="The comment this replies to.",
     )
+    # The top-level comment of the thread (empty on a top-level comment), so that a page of
+    # threads and all their replies, however deep, is one query.
+    root = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    depth = models.PositiveSmallIntegerField(default=0, help_text="0 for a top-level comment.")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -133,6 +161,20 @@ class Comment(models.Model):
         max_length=10, choices=CommentStatus.choices, default=CommentStatus.PENDING
     )
     posted_at = models.DateTimeField(default=timezone.now)
+    reader_key = models.CharField(
+        max_length=40, blank=True, help_text="The poster's signed reader identity, if any."
+    )
+
+    # Reader features: editors' picks, likes (counted in Reaction) and reply emails.
+    is_featured = models.BooleanField("editors' pick", default=False)
+    featured_at = models.DateTimeField(null=True, blank=True)
+    like_count = models.PositiveIntegerField(default=0)
+    wants_reply_emails = models.BooleanField(
+        default=False, help_text="The author asked to be emailed when someone replies."
+    )
+    reply_notified_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the parent's author was emailed about this reply."
+    )
 
     # What the pipeline decided and why; kept after a moderator decides.
     rule = models.CharField(max_length=16, choices=Rule.choices)
@@ -153,7 +195,7 @@ class Comment(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    decision_reason = models.CharField(max_length=12, choices=DecisionReason.choices, blank=True)
+    decision_reason = models.CharField(max_length=13, choices=DecisionReason.choices, blank=True)
     open_report_count = models.PositiveIntegerField(
         default=0, help_text="Reports since a moderator last decided."
     )
@@ -165,6 +207,7 @@ class Comment(models.Model):
         permissions = [
             ("moderate_comment", "Can moderate comments"),
             ("view_moderation_overview", "Can see the moderation overview"),
+            ("feature_comment", "Can mark a comment as an editors' pick"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -187,6 +230,11 @@ class Comment(models.Model):
                 name="comment_reported_queue",
             ),
             models.Index(fields=["email", "status"], name="comment_author_history"),
+            models.Index(
+                fields=["reader_key"],
+                condition=Q(status="pending") & ~Q(reader_key=""),
+                name="comment_reader_held",
+            ),
         ]
 
     def __str__(self):
@@ -197,10 +245,51 @@ class Comment(models.Model):
 
     def page_keys(self, before):
         """Only published comments are on a page: held, refused and spam ones (a flood of
-        them included) leave every cached page in place."""
+        them included) leave every cached page in place. A like only changes a count, which
+        shared pages show within their life (the page's script fetches the live one)."""
+        if before is not None and before.like_count != self.like_count:
+            return set()
         rows = [self] if before is None else [self, before]
         shown = [row for row in rows if row.status == CommentStatus.PUBLISHED]
         return {f"comments:{row.article_id}" for row in shown}
+
+    def place_under(self, parent):
+        """Derive the thread and depth from the comment replied to (None: top-level)."""
+        self.parent = parent
+        self.root = (parent.root or parent) if parent else None
+        self.depth = parent.depth + 1 if parent else 0
+
+
+class Reaction(models.Model):
+    """A reader's like of a comment: one per signed reader identity per comment."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reactions")
+    reader_key = models.CharField(max_length=40)
+    reacted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "reader_key"], name="like_once_per_reader")
+        ]
+
+    def __str__(self):
+        return f"Like of comment {self.comment_id}"
+
+    def get_absolute_url(self):
+        return self.comment.get_absolute_url()
+
+
+class ConfirmedEmail(models.Model):
+    """An address whose owner confirmed, by a signed link, that they want reply emails."""
+
+    email = models.EmailField(unique=True)
+    confirmed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return self.email
+
+    def get_absolute_url(self):
+        return reverse("admin:comments_confirmedemail_change", args=[self.pk])
 
 
 class ReportReason(models.TextChoices):
@@ -220,9 +309,16 @@ class Report(models.Model):
     reason = models.CharField(max_length=10, choices=ReportReason.choices)
     note = models.CharField(max_length=500, blank=True)
     reported_at = models.DateTimeField(default=timezone.now)
+    # Where the report came from: reports count toward holding a comment once per address,
+    # so one person's cookie-less clients (or fresh sessions) count once.
+    address = models.CharField(max_length=45, blank=True)
+    ip_network = models.CharField(
+        max_length=49, blank=True, help_text="The reporter's /24 (IPv4) or /48 (IPv6) network."
+    )
 
     class Meta:
         ordering = ["reported_at", "pk"]
+        indexes = [models.Index(fields=["address", "reported_at"], name="report_by_address")]
         constraints = [
             models.UniqueConstraint(
                 fields=["comment", "reader_key"], name="report_once_per_reader"
@@ -249,6 +345,9 @@ class LogAction(models.TextChoices):
     HELD = "held", "Held after reports"
     BANNED = "banned", "Author banned"
     ERASED = "erased", "Erased (legal request)"
+    FEATURED = "featured", "Marked an editors' pick"
+    UNFEATURED = "unfeatured", "Editors' pick withdrawn"
+    UNDONE = "undone", "Decision undone"
 
 
 class ModerationLogEntry(models.Model):
@@ -274,6 +373,12 @@ class ModerationLogEntry(models.Model):
     rule = models.CharField(max_length=16, choices=Rule.choices, blank=True)
     reason = models.CharField(max_length=300, blank=True)
     logged_at = models.DateTimeField(default=timezone.now)
+    undo_state = models.JSONField(
+        default=dict,
+        blank=True,
+        encoder=DjangoJSONEncoder,
+        help_text="A decision's undo: the comment's revision after it and its fields before it.",
+    )
 
     class Meta:
         ordering = ["-logged_at", "-pk"]
@@ -294,6 +399,13 @@ class ModerationLogEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("The moderation log is append-only.")
+
+    @property
+    def reason_label(self):
+        """A moderator's reason code as words; any other reason as written."""
+        if self.reason in DecisionReason.values:
+            return DecisionReason(self.reason).label
+        return self.reason
 
     @property
     def actor_name(self):
@@ -363,12 +475,32 @@ def validate_network(value):
 
 
 class BannedNetwork(Ban):
+    # Wider than this, a ban shuts out whole providers or countries (0.0.0.0/0 is everyone):
+    # only a superuser may ask for it, explicitly.
+    WIDEST_PREFIX = {4: 16, 6: 32}
+
     network = models.CharField(
         max_length=49, unique=True, validators=[validate_network], help_text="e.g. 203.0.113.0/24"
     )
 
     def __str__(self):
         return self.network
+
+    def width_problem(self):
+        """Why this network is too wide to ban without a superuser's override, or ""."""
+        try:
+            network = ipaddress.ip_network(self.network.strip(), strict=False)
+        except ValueError:
+            return ""  # validate_network names that problem.
+        widest = self.WIDEST_PREFIX[network.version]
+        if network.prefixlen >= widest:
+            return ""
+        return (
+            f"{network} covers {network.num_addresses:,} addresses: a ban that wide shuts out "
+            f"whole providers or countries along with the person. Ban /{widest} or narrower "
+            f"(the network on the comment's card is a /24 or /48). A superuser who means it "
+            f"can tick “Ban a wider range”."
+        )
 
     def normalise(self):
         try:
@@ -459,7 +591,9 @@ class CommentSettings(models.Model):
             return Coalesce(Subquery(per_article), 0)
 
         annotated = cls.objects.annotate(
-            comment_total=count(published), thread_total=count(published.filter(parent=None))
+            comment_total=count(published),
+            thread_total=count(published.filter(parent=None)),
+            pick_total=count(published.filter(is_featured=True)),
         )
         if (row := annotated.filter(pk=1).first()) is None:
             cls.load()  # First use on a database whose row was removed: make it again.

@@ -1,7 +1,7 @@
 """Password guessing against the desk's login: django-axes, keyed by username and address.
 
 After LOGIN_FAILURE_LIMIT wrong passwords for one username from one address, that pair
-is locked out for LOGIN_COOLOFF_MINUTES and gets templates/locked_out.html with 429.
+is locked out for LOGIN_COOLOFF_MINUTES and gets the 429 page (templates/errors/429.html).
 Every failure and every locked-out attempt is a `newsroom.security` event.
 """
 
@@ -9,8 +9,8 @@ from axes.backends import AxesStandaloneBackend
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username
 from django.conf import settings
-from django.shortcuts import render
 
+from newsroom.errors import error_page
 from newsroom.logs import security_event
 
 
@@ -57,4 +57,4 @@ def locked_out(request, original_response=None, credentials=None):
         "failure_limit": settings.AXES_FAILURE_LIMIT,
         "cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
     }
-    return render(request, "locked_out.html", context, status=429)
+    return error_page(429, context)

@@ -1,17 +1,42 @@
-"""Site-wide middleware: security headers, refusing malformed requests, the database-down page."""
+"""Site-wide middleware: unknown hosts, security headers, malformed requests, database down."""
 
 import logging
 
 from django.conf import settings
-from django.core.exceptions import SuspiciousOperation
+from django.core.exceptions import DisallowedHost, SuspiciousOperation
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse, HttpResponseNotAllowed
-from django.template.loader import render_to_string
+from django.http import HttpResponseNotAllowed
+
+from newsroom.errors import error_page
+from newsroom.logs import security_event
 
 logger = logging.getLogger("newsroom.errors")
 
 # The site is pages and forms: nothing answers PUT, PATCH, DELETE, TRACE or CONNECT.
 ALLOWED_METHODS = ("GET", "HEAD", "POST", "OPTIONS")
+
+
+class RefuseUnknownHostsMiddleware:
+    """400 for a Host outside ALLOWED_HOSTS, on every URL, before anything reads the Host.
+
+    First in the chain: the SSL redirect, the page cache's key and the pages' canonical links
+    all build URLs from the Host, and each would raise DisallowedHost again (a 500, a
+    traceback and a misleading cache warning). One log line says what was refused.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            request.get_host()
+        except DisallowedHost:
+            host = request.META.get("HTTP_HOST", "")
+            security_event("host_refused", host=host[:200], path=request.path[:200])
+            response = error_page(400)
+            response._has_been_logged = True  # the event above is its one line, not two
+            return response
+        return self.get_response(request)
 
 
 class PermissionsPolicyMiddleware:
@@ -51,8 +76,8 @@ class RefuseMalformedRequestsMiddleware:
 class DatabaseUnavailableMiddleware:
     """A friendly 503 instead of a traceback when the database cannot be reached.
 
-    The page is standalone (templates/503.html): rendering base.html would need the
-    database for the section navigation.
+    The page is an error page (newsroom/errors.py): base.html would need the database for
+    the section navigation.
     """
 
     def __init__(self, get_response):
@@ -67,6 +92,6 @@ class DatabaseUnavailableMiddleware:
         logger.error(
             "database_unavailable", extra={"fields": {"path": request.path}}, exc_info=exception
         )
-        response = HttpResponse(render_to_string("503.html"), status=503)
+        response = error_page(503)
         response["Retry-After"] = "30"
         return response

@@ -1,7 +1,8 @@
 """One way to read a number or a date from a request.
 
 Query strings, form fields, URL parts and the desk's posts all come through here, so that a
-value a visitor typed is either a number the database can hold or a 400 naming the field.
+value a visitor typed is either a number the database can hold or a 400 naming the field
+(a URL part that is not such a number matches no URL: a 404).
 `str.isdigit()` is not enough: it accepts Unicode digits ("٣", "²") that `int()` refuses or
 misreads, and it knows nothing of the database's integer range.
 """
@@ -41,6 +42,12 @@ def record_id(raw, *, field):
     return whole_number(raw, field=field, minimum=1)
 
 
+def calendar_month(raw, *, field):
+    """Return `raw` (YYYY-MM) as the first day of that month, between the earliest and the
+    latest date a newsroom uses."""
+    return calendar_date(f"{'' if raw is None else str(raw).strip()}-01", field=field)
+
+
 def calendar_date(raw, *, field, earliest=EARLIEST_DATE, latest=LATEST_DATE):
     """Return `raw` (YYYY-MM-DD) as a date between `earliest` and `latest`."""
     raw = "" if raw is None else str(raw).strip()
@@ -53,3 +60,19 @@ def calendar_date(raw, *, field, earliest=EARLIEST_DATE, latest=LATEST_DATE):
     if not earliest <= day <= latest:
         raise BadParameter(field, f"expected a date from {earliest} to {latest}.")
     return day
+
+
+class RecordIdConverter:
+    """`<id:pk>` in a URL: a record id the database can hold. Unicode digits, 20 digits or a
+    value past the database's bigint match no URL (404) instead of reaching a query."""
+
+    regex = "[0-9]{1,19}"
+
+    def to_python(self, value):
+        try:
+            return record_id(value, field="id")
+        except BadParameter as error:
+            raise ValueError(error) from None  # the resolver's "no match"
+
+    def to_url(self, value):
+        return str(value)

@@ -4,23 +4,27 @@
 - `phases`: the pipeline's phases in order, each returning a verdict or nothing;
 - `pipeline`: `submit()`, which runs a valid form through them and stores the comment;
 - `wordlists`: whole-word matching of the banned and suspect terms;
-- `decisions`: every later change of a comment's status (decisions, reports, bans,
-  erasure), each written to the moderation log.
+- `decisions`: every later change of a comment's status (decisions and their undo,
+  reports, bans, erasure), each written to the moderation log.
 """
 
 from comments.moderation.decisions import (
     ACTIONS,
     AlreadyDecided,
     AlreadyReported,
+    CannotUndo,
     approve,
     ban_author,
     decide,
     decide_many,
     erase,
+    feature,
     mark_spam,
     reject,
     remove,
     report,
+    undo,
+    undoable_decision,
 )
 from comments.moderation.form import FORM_MIN_AGE, CommentForm, is_staff, issue_form_token
 from comments.moderation.phases import URL_RE
@@ -35,6 +39,7 @@ __all__ = [
     "URL_RE",
     "AlreadyDecided",
     "AlreadyReported",
+    "CannotUndo",
     "CommentForm",
     "Outcome",
     "approve",
@@ -42,6 +47,7 @@ __all__ = [
     "decide",
     "decide_many",
     "erase",
+    "feature",
     "find_terms",
     "is_staff",
     "issue_form_token",
@@ -50,4 +56,6 @@ __all__ = [
     "remove",
     "report",
     "submit",
+    "undo",
+    "undoable_decision",
 ]

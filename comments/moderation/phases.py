@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.conf import settings
-from django.core.cache import caches
 
 from articles.models import ModerationMode
 from comments.models import (
@@ -28,6 +27,7 @@ from comments.models import (
     Rule,
     WordListTerm,
 )
+from comments.moderation.counting import count_hit
 from comments.moderation.wordlists import find_terms
 from newsroom.logs import security_event
 
@@ -121,29 +121,14 @@ def rate_limits(draft):
 
 
 def _count_hit(subject, window):
-    """Count one hit in the current fixed window; add() then incr() is atomic in every cache."""
-    key = f"comments:rate:{subject}:{window}:{int(time.time() // window)}"
-    cache = caches["ratelimit"]  # apart from the page cache: no flood of pages evicts it
-    for _ in range(2):
-        cache.add(key, 0, timeout=window + 1)
-        try:
-            return cache.incr(key)
-        except ValueError:  # The window's key expired between add() and incr().
-            continue
-    return 1
+    """Count one hit in the current fixed window."""
+    return count_hit(f"comments:rate:{subject}:{window}:{int(time.time() // window)}", window + 1)
 
 
 def bans(draft):
     """Banned email addresses, domains and networks are refused."""
-    email = draft.comment.email
-    parts = email.rpartition("@")[2].split(".")
-    domains = [".".join(parts[i:]) for i in range(len(parts))]
-    why = ""
-    if BannedEmail.objects.active().filter(email=email).exists():
-        why = "banned email address"
-    elif BannedDomain.objects.active().filter(domain__in=domains).exists():
-        why = "banned email domain"
-    elif draft.comment.ip_network and _is_banned_network(draft.ip):
+    why = email_ban(draft.comment.email)
+    if not why and draft.comment.ip_network and _is_banned_network(draft.ip):
         why = "banned network"
     if not why:
         return None
@@ -151,6 +136,17 @@ def bans(draft):
         article=draft.comment.article, action=LogAction.REFUSED, reason=why
     )
     return Refusal("Comments from you are not accepted on this site.", http_status=403)
+
+
+def email_ban(email):
+    """Why an address is banned ("banned email address" or "... domain"), or ""."""
+    parts = email.rpartition("@")[2].split(".")
+    domains = [".".join(parts[i:]) for i in range(len(parts))]
+    if BannedEmail.objects.active().filter(email=email).exists():
+        return "banned email address"
+    if BannedDomain.objects.active().filter(domain__in=domains).exists():
+        return "banned email domain"
+    return ""
 
 
 def _is_banned_network(ip):

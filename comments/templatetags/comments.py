@@ -4,11 +4,41 @@ from django import template
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
-from comments.moderation import URL_RE
+from articles import caching
+from comments import readers
+from comments.models import Comment
+from comments.moderation import URL_RE, CommentForm
 
 register = template.Library()
 
 TRAILING_PUNCTUATION = ".,;:!?'\""
+
+
+@register.inclusion_tag("comments/_block.html", takes_context=True)
+def comment_block(context, article):
+    """The comment area under an article: picks, threads in the reader's order, the form.
+
+    The view makes the section (comments/threads.py, two queries). A page that is
+    never shared (right after posting, with its message) also lists the reader's own held
+    comments; shared pages get those from an uncached fetch (comments:awaiting_review).
+    """
+    request = context["request"]
+    section = context["comment_section"]  # made by the view, which says when it closes
+    is_private = caching.is_private(request)
+    return {
+        "section": section,
+        "article": article,
+        "is_open": section.is_open,
+        "form": CommentForm(article=article, user=request.user),
+        "request": request,
+        "can_feature": request.user.has_perm("comments.feature_comment"),
+        "posted_messages": [m for m in context.get("messages", ()) if "comment" in m.tags],
+        "awaiting_review": (
+            Comment.objects.awaiting_review_for(readers.reader_of(request)).filter(article=article)
+            if is_private
+            else []
+        ),
+    }
 
 
 @register.filter

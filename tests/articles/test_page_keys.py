@@ -82,6 +82,7 @@ def test_edit_renews_the_story_and_the_pages_showing_its_teaser_only(two_desks):
 def test_new_story_renews_the_lists_it_enters_only(two_desks):
     transport, science, buses, coral = two_desks
     author = make_author(name="Ada Reporter")
+    make_article(headline="Older story by Ada", section=transport, authors=[author])
     unaffected = [science.get_absolute_url(), coral.get_absolute_url()]
     lists = [reverse("articles:home"), transport.get_absolute_url(), author.get_absolute_url()]
     cache_pages(*unaffected, *lists)

@@ -148,11 +148,12 @@ def test_article_open_overrides_a_closed_section(client):
     assert post_comment(client, article, body=BODY).status_code == 302
 
 
-def test_reply_to_a_reply_is_refused(client, article):
+def test_reply_to_a_reply_joins_its_thread_one_level_deeper(client, article):
     top = make_comment(article=article)
     reply = make_comment(article=article, parent=top)
-    response = post_comment(client, article, body=BODY, parent=reply.pk)
-    assert_refused_keeping_text(response, 400, "You can only reply to a published top-level")
+    assert post_comment(client, article, body=BODY, parent=reply.pk).status_code == 302
+    answer = Comment.objects.get(body=BODY)
+    assert (answer.parent, answer.root, answer.depth) == (reply, top, 2)
 
 
 # Phase 3: rate limits
@@ -300,10 +301,12 @@ def test_newcomer_is_held_in_post_moderation_with_the_exact_message(client, arti
     response = post_comment(client, article, body=BODY)
     comment = Comment.objects.get()
     assert (comment.status, comment.rule) == ("pending", Rule.NEWCOMER)
-    assert response["Location"] == f"{article.get_absolute_url()}#comments"
+    assert response["Location"] == f"{article.get_absolute_url()}#comment-status"
     html = client.get(response["Location"]).content.decode()
     assert "your comment will appear once a moderator approves it" in html
-    assert BODY not in html
+    # The poster alone sees it, marked; other readers get the shared page without it.
+    assert html.count(BODY) == 1 and "Awaiting review" in html
+    assert BODY not in Client().get(article.get_absolute_url()).content.decode()
 
 
 def test_regular_commenter_is_published_with_the_exact_message(client, article):

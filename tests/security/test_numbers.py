@@ -1,0 +1,129 @@
+"""Every field that takes a number or a date: ASCII digits within the database's range, dates
+within what Python and both databases hold; anything else a 400 naming the field or a 404,
+never a 500."""
+
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from newsroom.params import MAX_ID
+from tests.factories import make_article, make_comment, make_draft
+
+pytestmark = pytest.mark.django_db
+
+# Numbers a visitor can type that are not a record id: Unicode digits (which str.isdigit()
+# accepts), superscripts, signs, fractions, and values past the database's bigint.
+NOT_A_NUMBER = ["٣", "²", "１２", "-1", "+1", "1.5", "1e3", "7 7", "0x1f", "abc", ""]
+OUT_OF_RANGE = ["0", str(MAX_ID + 1), "9" * 19, "9" * 20, "9" * 400]
+
+
+def id_routes(patterns=None, prefix=""):
+    """Every URL pattern with an `<id:...>` part, as a route string from the root."""
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            yield from id_routes(pattern.url_patterns, route)
+        elif isinstance(pattern, URLPattern) and "<id:" in route:
+            yield route
+
+
+def fill(route, value):
+    """The route with every id part set to `value` and any other part to a plain word."""
+    route = re.sub(r"<id:\w+>", value, route)
+    return "/" + re.sub(r"<\w+:\w+>|<\w+>", "word", route).lstrip("^").rstrip("$")
+
+
+# Answered without a query, whatever the id: the comment form's token is checked against
+# its story when the comment is posted (see comments/views.py).
+QUERYLESS_ROUTES = {"comments/article/<id:article_id>/token/"}
+
+
+class TestIdsInUrls:
+    def test_every_id_route_is_found(self):
+        routes = list(id_routes())
+        assert "preview/<id:pk>/" in routes
+        assert "comments/article/<id:article_id>/" in routes
+        assert "int:" not in " ".join(str(p.pattern) for p in get_resolver().url_patterns)
+
+    @pytest.mark.parametrize("value", NOT_A_NUMBER[:-1] + OUT_OF_RANGE)
+    @pytest.mark.parametrize("method", ["get", "post"])
+    def test_an_id_the_database_cannot_hold_is_not_found(self, admin_client, value, method):
+        for route in id_routes():
+            response = getattr(admin_client, method)(fill(route, value))
+            assert response.status_code in (404, 405), (route, value, response.status_code)
+
+    def test_the_largest_id_is_read_and_not_found(self, admin_client):
+        for route in id_routes():
+            response = admin_client.get(fill(route, str(MAX_ID)))
+            if route in QUERYLESS_ROUTES:
+                assert response.status_code == 200, route
+            else:
+                assert response.status_code in (404, 405), route
+
+
+class TestOlderStoriesMarker:
+    """`?before=<id>` on the section, tag and author pages."""
+
+    @pytest.fixture
+    def pages(self):
+        article = make_article(tags=["budget"])
+        return article, [
+            article.section.get_absolute_url(),
+            reverse("articles:tag", args=["budget"]),
+            article.byline_authors[0].get_absolute_url(),
+        ]
+
+    @pytest.mark.parametrize("value", NOT_A_NUMBER + ["0", str(MAX_ID + 1), "9" * 400])
+    def test_a_marker_that_is_not_an_id_is_a_bad_request_naming_it(self, client, pages, value):
+        for url in pages[1]:
+            response = client.get(url, {"before": value})
+            assert response.status_code == 400, (url, value)
+            assert "before: expected" in response.content.decode()
+
+    def test_an_unknown_marker_is_not_found_and_a_known_one_is_served(self, client, pages):
+        article, urls = pages
+        for url in urls:
+            assert client.get(url, {"before": str(MAX_ID)}).status_code == 404
+            assert client.get(url, {"before": article.pk}).status_code == 200
+
+
+class TestSitemapMonths:
+    @pytest.mark.parametrize(
+        "month",
+        ["9999-12", "10000-01", "3000-01", "0001-01", "1899-12", "2025-13", "2025-00", "٢٠٢٥-01"],
+    )
+    def test_a_month_out_of_range_is_not_found(self, client, month):
+        make_article()
+        assert client.get(f"/sitemap-articles-{month}.xml").status_code == 404
+
+    def test_a_month_with_stories_is_served(self, client):
+        article = make_article()
+        month = article.published_at.strftime("%Y-%m")
+        assert client.get(f"/sitemap-articles-{month}.xml").status_code == 200
+
+
+class TestSearchDates:
+    @pytest.mark.parametrize("field", ["published_from", "published_to"])
+    @pytest.mark.parametrize("value", ["9999-12-31", "0001-01-01", "1899-12-31", "3000-01-01"])
+    def test_a_date_out_of_range_is_a_form_error(self, client, field, value):
+        make_article(headline="Budget vote")
+        response = client.get(reverse("articles:search"), {"q": "budget", field: value})
+        assert response.status_code == 200
+        assert response.context["form"].errors[field]
+
+    def test_a_date_within_range_searches(self, client):
+        make_article(headline="Budget vote")
+        response = client.get(
+            reverse("articles:search"), {"q": "budget", "published_from": "1900-01-01"}
+        )
+        assert not response.context["form"].errors
+        assert len(response.context["results"]) == 1
+
+
+def test_draft_and_comment_ids_in_range_still_resolve(admin_client):
+    """The converter hands views an int, as `<int:>` did."""
+    draft = make_draft()
+    comment = make_comment()
+    assert admin_client.get(reverse("articles:preview", args=[draft.pk])).status_code == 200
+    assert reverse("comments:report", args=[comment.pk]).endswith(f"/{comment.pk}/report/")
