@@ -27,6 +27,7 @@ TEASER_FIELDS = (
     "excerpt",
     "article_type",
     "published_at",
+    "section_id",
     "section__name",
     "section__slug",
 )
@@ -91,11 +92,11 @@ def bylines_of(article_ids):
     rows = (
         Byline.objects.filter(article__in=article_ids)
         .order_by("article", "position", "pk")
-        .values_list("article_id", "author__name", "author__slug")
+        .values_list("article_id", "author_id", "author__name", "author__slug")
     )
-    for article_id, name, slug in rows:
+    for article_id, author_id, name, slug in rows:
         bylines.setdefault(article_id, []).append(
-            {"name": name, "url": address("articles:author", slug)}
+            {"pk": author_id, "name": name, "url": address("articles:author", slug)}
         )
     return bylines
 
@@ -124,6 +125,16 @@ def teaser(row, bylines):
     }
 
 
+def teaser_keys(teasers):
+    """The page keys (articles/caching.py) of a page showing these teasers."""
+    return set().union(
+        *(
+            Article.teaser_keys(t["pk"], t["section_id"], [b["pk"] for b in t["bylines"]])
+            for t in teasers
+        )
+    )
+
+
 def by_section(stories):
     """[(section, [teasers])] of stories ordered by section, in that order."""
     rails = {}
@@ -133,15 +144,17 @@ def by_section(stories):
 
 
 def links(articles):
-    """Headline links (URL, headline, section) of `articles`, in one query: related stories."""
+    """Headline links (URL, headline, section) of `articles`, in one query: related stories.
+    Each carries its page keys (`keys`)."""
     return [
         {
             "url": address("articles:article", slug),
             "headline": headline,
             "section": section_row(section_name, section_slug),
+            "keys": Article.headline_keys(pk, section_id),
         }
-        for slug, headline, section_name, section_slug in articles.values_list(
-            "slug", "headline", "section__name", "section__slug"
+        for pk, slug, headline, section_id, section_name, section_slug in articles.values_list(
+            "pk", "slug", "headline", "section_id", "section__name", "section__slug"
         )
     ]
 

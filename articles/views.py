@@ -4,12 +4,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import DetailView, ListView, TemplateView
 
-from articles import metadata, pages, previews
+from articles import caching, metadata, pages, previews
 from articles.feeds import heading_feeds
 from articles.forms import SearchForm
 from articles.headings import heading_or_404
 from articles.models import Article, Correction, SlugRedirect
 from articles.search import ranks_newest_only, search_articles
+from comments import threads
 from comments.templatetags.comments import render_comment_block
 from newsroom.errors import error_page
 from newsroom.params import record_id
@@ -18,7 +19,21 @@ LIST_PAGE_SIZE = 20
 RELATED_COUNT = 4
 
 
-class HomeView(TemplateView):
+class ReaderPage:
+    """A reader page says on its response what it shows (its page keys, set while the view
+    builds its context) and when it changes by itself, for the page cache."""
+
+    page_keys = None
+    expires_at = None
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        if self.page_keys is None:
+            return response
+        return caching.mark(response, self.page_keys, expires_at=self.expires_at)
+
+
+class HomeView(ReaderPage, TemplateView):
     template_name = "articles/home.html"
     latest_count = 10
     per_section = 3
@@ -38,6 +53,7 @@ class HomeView(TemplateView):
             sizes="(min-width: 48rem) 40rem, 100vw",
             above_fold=True,
         )
+        self.page_keys = {"front"} | pages.teaser_keys([*latest, *rails])
         return super().get_context_data(
             lead=lead,
             latest=latest[1:],
@@ -47,7 +63,7 @@ class HomeView(TemplateView):
         )
 
 
-class ArticleListView(ListView):
+class ArticleListView(ReaderPage, ListView):
     """Published stories under some heading (section, tag, author), newest first.
 
     Pages are keyset pages: "Older stories" names the last story shown (`?before=<id>`) and
@@ -79,6 +95,8 @@ class ArticleListView(ListView):
         [stories] = pages.teasers(self.object_list)
         page = stories[: self.page_size]
         before = self.request.GET.get("before")  # checked by last_seen()
+        heading_key = f"{self.feed_scope}:{kwargs['heading_pk']}"
+        self.page_keys = {heading_key, f"list:{heading_key}"} | pages.teaser_keys(page)
         return super().get_context_data(
             object_list=page,
             older_than=page[-1]["pk"] if len(stories) > self.page_size else None,
@@ -109,6 +127,7 @@ class SectionView(ArticleListView):
             kind="Section",
             section=self.section,
             current_section=self.section.slug,
+            heading_pk=self.section.pk,
             **kwargs,
         )
 
@@ -121,7 +140,9 @@ class TagView(ArticleListView):
         return articles.tagged(self.tag)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(heading=self.tag.name, kind="Tag", tag=self.tag, **kwargs)
+        return super().get_context_data(
+            heading=self.tag.name, kind="Tag", tag=self.tag, heading_pk=self.tag.pk, **kwargs
+        )
 
 
 class AuthorView(ArticleListView):
@@ -137,11 +158,12 @@ class AuthorView(ArticleListView):
             description=self.author.bio,
             kind="Author",
             author=self.author,
+            heading_pk=self.author.pk,
             **kwargs,
         )
 
 
-class ArticleView(DetailView):
+class ArticleView(ReaderPage, DetailView):
     template_name = "articles/article_detail.html"
     context_object_name = "article"
 
@@ -176,21 +198,33 @@ class ArticleView(DetailView):
 
     def get_context_data(self, **kwargs):
         article = self.object
+        related = pages.links(Article.objects.published().related_to(article)[:RELATED_COUNT])
+        comments = threads.comment_section(
+            article,
+            sort=self.request.GET.get("comments_sort", ""),
+            tab=self.request.GET.get("comments_tab", ""),
+            page_number=self.request.GET.get("comments_page"),
+        )
+        self.page_keys = article.page_view_keys().union(*(link["keys"] for link in related))
+        # The page changes by itself when its thread closes after its days.
+        self.expires_at = comments.closes_at if comments.is_open else None
         return super().get_context_data(
             story=pages.story(article),
-            related=pages.links(Article.objects.published().related_to(article)[:RELATED_COUNT]),
+            related=related,
             metadata=metadata.for_article(self.request, article),
-            comments=render_comment_block(self.request, article),
+            comments=render_comment_block(self.request, article, comments),
             **kwargs,
         )
 
 
-class SearchView(ListView):
+class SearchView(ReaderPage, ListView):
     """Search results for the reader's words, with the form that asked for them."""
 
     template_name = "articles/search.html"
     paginate_by = LIST_PAGE_SIZE
     context_object_name = "results"
+    # Results, their order and snippets change with any story's words: one key for all.
+    page_keys = {"search"}
 
     def get_queryset(self):
         self.form = SearchForm(self.request.GET or None)
@@ -226,7 +260,7 @@ class SearchView(ListView):
         return context
 
 
-class CorrectionListView(ListView):
+class CorrectionListView(ReaderPage, ListView):
     """Every correction, clarification, update and editor's note on the site, newest first."""
 
     template_name = "articles/corrections.html"
@@ -240,6 +274,12 @@ class CorrectionListView(ListView):
             .only("kind", "text", "published_at", "article__headline", "article__slug")
             .newest_first()
         )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        shown = {f"article:{correction.article_id}" for correction in context["corrections"]}
+        self.page_keys = {"corrections", *shown}
+        return context
 
 
 @staff_member_required

@@ -133,21 +133,52 @@ DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Three caches: reader pages and fragments (`default`), the page keys' versions that decide
+# their freshness (`freshness`), and the comment rate limits (`ratelimit`), kept apart so that
+# a flood of pages can never evict a version or a counter. Every process on the machine must
+# share them: Redis when REDIS_URL is set, else files under CACHE_DIR (`make run`, its worker
+# and any `manage.py` command in another terminal then agree).
 REDIS_URL = env("REDIS_URL", default="")
+CACHE_DIR = Path(env("CACHE_DIR", default=str(BASE_DIR / "var" / "cache")))
 if REDIS_URL:
     CACHES = {
-        "default": {
+        alias: {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
+            "KEY_PREFIX": alias,
         }
+        for alias in ("default", "freshness", "ratelimit")
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        alias: {
+            "BACKEND": "newsroom.filecache.FileCache",
+            "LOCATION": str(CACHE_DIR / alias),
+            "OPTIONS": {"MAX_ENTRIES": entries},
+        }
+        for alias, entries in [
+            ("default", 20_000),
+            ("freshness", 1_000_000),
+            ("ratelimit", 100_000),
+        ]
+    }
 
 # Work done off the request path (CDN purges) goes through Django's Tasks API. The embedded
 # default queues tasks in the database itself: no broker to run, and `make run` starts the
 # worker (`manage.py db_worker`) beside the web server. Tests run every task at once.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# A CDN or Varnish in front (articles/purging.py): PAGE_PURGER names how it is told of
+# changes (varnish-xkey, varnish-ban, fastly, cloudflare; empty: none, and pages then carry no
+# s-maxage, so a CDN asks the origin every time).
+PAGE_PURGER = env("PAGE_PURGER", default="")
+PURGE_URLS = env.list("PURGE_URLS", default=["http://127.0.0.1:6081/"])
+FASTLY_API_URL = env("FASTLY_API_URL", default="https://api.fastly.com")
+FASTLY_SERVICE_ID = env("FASTLY_SERVICE_ID", default="")
+FASTLY_API_TOKEN = env("FASTLY_API_TOKEN", default="")
+CLOUDFLARE_API_URL = env("CLOUDFLARE_API_URL", default="https://api.cloudflare.com/client/v4")
+CLOUDFLARE_ZONE_ID = env("CLOUDFLARE_ZONE_ID", default="")
+CLOUDFLARE_API_TOKEN = env("CLOUDFLARE_API_TOKEN", default="")
 
 # Anonymous readers get whole pages from the cache (articles/caching.py). Every reader-visible
 # write and every scheduled publication ends a page's life sooner; this only bounds it.
