@@ -33,7 +33,7 @@ from articles.models import (
     PreviewLink,
     Section,
 )
-from newsroom.admin import LogAdmin
+from newsroom.admin import AutocompleteByIdMixin, LogAdmin
 
 State = ArticleStatus
 # The admin's name for each permission a bulk move needs (its has_<name>_permission method).
@@ -74,7 +74,7 @@ class SectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(AutocompleteByIdMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "user"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]
@@ -82,7 +82,7 @@ class AuthorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(AutocompleteByIdMixin, admin.ModelAdmin):
     list_display = [
         "headline",
         "state_badge",
@@ -371,7 +371,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Correction)
-class CorrectionAdmin(admin.ModelAdmin):
+class CorrectionAdmin(AutocompleteByIdMixin, admin.ModelAdmin):
     """Every correction on the site; most are added on the story's own change form."""
 
     list_display = ["article", "kind", "published_at"]
