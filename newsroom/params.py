@@ -43,6 +43,15 @@ def record_id(raw, *, field):
     return whole_number(raw, field=field, minimum=1)
 
 
+def is_record_id(raw):
+    """Whether `raw` reads as a primary key (for values that are dropped, not refused)."""
+    try:
+        record_id(raw, field="id")
+    except BadParameter:
+        return False
+    return True
+
+
 def calendar_month(raw, *, field):
     """Return `raw` (YYYY-MM) as the first day of that month, between the earliest and the
     latest date a newsroom uses."""

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from articles.previews import create_link
 from comments.moderation.form import issue_form_token
+from tests.articles.change_form import change_form_data, change_url
 from tests.factories import make_article, make_comment, make_correction, make_draft, make_staff
 from tests.fuzz.strategies import hostile, query
 
@@ -214,3 +215,71 @@ class TestModerationDesk:
     def test_pages(self, newsroom, url, q):
         response = newsroom["browsers"]["moderator"].get(reverse(url), q)
         assert_no_server_error(response, (url, q))
+
+
+class TestDesk:
+    """The desk's own pages, the admin's lists and the article change form with its moves."""
+
+    def desk_urls(self, newsroom):
+        story, comment = newsroom["article"], newsroom["comment"]
+        return [
+            reverse("desk:index"),
+            reverse("desk:calendar"),
+            reverse("desk:revisions", args=[story.pk]),
+            reverse("desk:compare", args=[story.pk]),
+            reverse("desk:restore", args=[story.pk, 1]),
+            reverse("admin:articles_article_changelist"),
+            reverse("admin:articles_article_change", args=[story.pk]),
+            reverse("admin:articles_article_change", args=[newsroom["draft"].pk]),
+            reverse("admin:articles_editorialevent_changelist"),
+            reverse("admin:library_image_changelist"),
+            reverse("admin:library_image_upload"),
+            reverse("admin:comments_comment_changelist"),
+            reverse("comments:history", args=[comment.pk]),
+            reverse("articles:preview", args=[newsroom["draft"].pk]),
+        ]
+
+    @given(data=st.data())
+    def test_any_query_on_any_desk_page(self, newsroom, data):
+        url = data.draw(st.sampled_from(self.desk_urls(newsroom)), label="url")
+        parameters = data.draw(query, label="query")
+        role = data.draw(st.sampled_from(["superuser", "editor", "reporter", "moderator"]))
+        assert_no_server_error(newsroom["browsers"][role].get(url, parameters), (url, parameters))
+
+    @given(data=st.data())
+    def test_change_form_saves_and_moves(self, newsroom, data):
+        browser = newsroom["browsers"]["superuser"]
+        article = newsroom["draft"]
+        fields = change_form_data(browser, article)
+        moves = st.sampled_from(["submit", "approve", "schedule", "publish", "kill", "return"])
+        changed = data.draw(
+            st.dictionaries(
+                st.sampled_from(sorted(fields) + ["schedule_at", "workflow_note", "seen_version"]),
+                hostile,
+                max_size=4,
+            ),
+            label="changed",
+        )
+        if data.draw(st.booleans(), label="moves"):
+            changed["_transition"] = data.draw(st.one_of(moves, hostile), label="move")
+        response = browser.post(change_url(article), {**fields, **changed})
+        assert_no_server_error(response, changed)
+
+    @given(data=st.data())
+    def test_desk_posts(self, newsroom, data):
+        story = newsroom["article"]
+        url = data.draw(
+            st.sampled_from(
+                [
+                    reverse("desk:restore", args=[story.pk, 1]),
+                    reverse("desk:presence", args=[story.pk]),
+                    reverse("desk:share", args=[story.pk]),
+                    reverse("desk:revoke_share", args=[story.pk, newsroom["link"].pk]),
+                    reverse("admin:library_image_upload"),
+                ]
+            ),
+            label="url",
+        )
+        fields = data.draw(query, label="fields")
+        role = data.draw(st.sampled_from(["superuser", "editor", "reporter"]))
+        assert_no_server_error(newsroom["browsers"][role].post(url, fields), (url, fields))

@@ -171,3 +171,31 @@ class TestRevisionNumbers:
         assert response.status_code == 404
         restore = f"/admin/desk/{article.pk}/revisions/{value}/restore/"
         assert admin_client.get(restore).status_code == 404
+
+
+class TestAutocompleteIds:
+    """The desk's autocomplete fields (section, byline author, author's account, corrected
+    story): a refused id is drawn back as no choice."""
+
+    @pytest.mark.parametrize("value", [" ", "٣", "-1", "9" * 30, "abc"])
+    @pytest.mark.parametrize("field", ["section", "bylines-0-author"])
+    def test_the_change_form_refuses_it_and_draws_again(self, admin_client, field, value):
+        from tests.articles.change_form import change_form_data, change_url
+
+        article = make_article()
+        data = change_form_data(admin_client, article, **{field: value})
+        response = admin_client.post(change_url(article), data)
+        assert response.status_code == 200
+        assert response.context["errors"]
+
+    @pytest.mark.parametrize("value", [" ", "٣", "9" * 30])
+    def test_the_other_autocompletes_refuse_it_and_draw_again(self, admin_client, value):
+        article = make_article()
+        pages = [
+            (reverse("admin:articles_author_add"), {"name": "A", "slug": "a", "user": value}),
+            (reverse("admin:articles_correction_add"), {"article": value, "kind": "correction"}),
+        ]
+        for url, data in pages:
+            response = admin_client.post(url, data)
+            assert response.status_code == 200, url
+        assert article.corrections.count() == 0
