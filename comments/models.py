@@ -16,6 +16,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
+from articles.caching import PageKeysQuerySet
 from articles.models import Article, ModerationMode
 
 
@@ -74,7 +75,7 @@ QUEUES = {
 }
 
 
-class CommentQuerySet(models.QuerySet):
+class CommentQuerySet(PageKeysQuerySet):
     def published(self):
         """Comments readers see."""
         return self.filter(QUEUES["published"])
@@ -241,6 +242,16 @@ class Comment(models.Model):
 
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#comment-{self.pk}"
+
+    def page_keys(self, before):
+        """Only published comments are on a page: held, refused and spam ones (a flood of
+        them included) leave every cached page in place. A like only changes a count, which
+        shared pages show within their life (the page's script fetches the live one)."""
+        if before is not None and before.like_count != self.like_count:
+            return set()
+        rows = [self] if before is None else [self, before]
+        shown = [row for row in rows if row.status == CommentStatus.PUBLISHED]
+        return {f"comments:{row.article_id}" for row in shown}
 
     def place_under(self, parent):
         """Derive the thread and depth from the comment replied to (None: top-level)."""
@@ -571,6 +582,8 @@ class CommentSettings(models.Model):
     )
     threads_per_page = models.PositiveSmallIntegerField(default=50)
 
+    objects = PageKeysQuerySet.as_manager()
+
     class Meta:
         verbose_name = verbose_name_plural = "comment settings"
         constraints = [
@@ -585,6 +598,11 @@ class CommentSettings(models.Model):
 
     def get_absolute_url(self):
         return reverse("admin:comments_commentsettings_change", args=[self.pk])
+
+    def page_keys(self, before):
+        """Thread pages and when threads close are decided here for every story. The row's
+        creation by load() changes nothing: pages used its defaults until then."""
+        return {"comment-settings"} if before is not None else set()
 
     @classmethod
     def load(cls):

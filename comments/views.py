@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from articles import caching
 from articles.models import Article
 from comments import moderation, notifications, reactions, readers, threads
 from comments.forms import ReportForm
@@ -177,7 +178,8 @@ def count(request, article_id):
     Cached like any reader page, and renewed whenever a comment is published or taken down.
     """
     article = get_object_or_404(Article.objects.published(), pk=article_id)
-    return JsonResponse({"comments": CommentSettings.load_with_counts(article).comment_total})
+    total = CommentSettings.load_with_counts(article).comment_total
+    return caching.mark(JsonResponse({"comments": total}), {f"comments:{article.pk}"})
 
 
 @never_cache  # The reader's own: never stored, never shared.

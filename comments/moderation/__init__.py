@@ -25,7 +25,6 @@ from comments.moderation.decisions import (
     reject,
     remove,
     report,
-    tell_page_cache,
     undo,
     undoable_decision,
 )
@@ -62,7 +61,6 @@ __all__ = [
     "report",
     "reporter_address",
     "submit",
-    "tell_page_cache",
     "undo",
     "undoable_decision",
 ]

@@ -1,14 +1,19 @@
-"""Atomic counters in the shared cache: rate limits, form-token uses and report limits."""
+"""Atomic counters in the shared cache: rate limits, form-token uses and report limits.
+
+They live in their own cache (`ratelimit`), apart from reader pages: no flood of pages can
+evict a counter and reopen a limit.
+"""
 
 import math
 import time
 
-from django.core.cache import cache
+from django.core.cache import caches
 
 
 def count_hit(key, timeout):
     """Count one more hit on `key` and return the total; add() then incr() is atomic in
     every cache backend, so two workers at once never both read the same number."""
+    cache = caches["ratelimit"]
     for _ in range(2):
         cache.add(key, 0, timeout=timeout)
         try:

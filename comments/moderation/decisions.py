@@ -14,7 +14,6 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from articles import caching
 from comments import notifications
 from comments.models import (
     BannedEmail,
@@ -265,7 +264,6 @@ def feature(*, comment, by, is_featured=True):
     if changed:
         action = LogAction.FEATURED if is_featured else LogAction.UNFEATURED
         log_change(comment, by, action, comment.status, comment.status)
-        caching.content_changed(moves_schedule=False)  # Picks lead the thread on the page.
     return bool(changed)
 
 
@@ -341,23 +339,9 @@ def erase(*, email, by=None, reference=""):
     return len(comments)
 
 
-def tell_page_cache(from_status, to_status):
-    """Tell the page cache when a comment enters or leaves readers' pages.
-
-    Only published comments are shown, so held, rejected and spam ones change no page; a
-    flood of them leaves every cached page in place. Erasure only touches a published
-    comment's text and name by removing it, which this sees too.
-    """
-    if from_status != to_status and CommentStatus.PUBLISHED in (from_status, to_status):
-        caching.content_changed(moves_schedule=False)
-
-
 def log_change(
     comment, actor, action, from_status, to_status, *, rule="", reason="", undo_state=None
 ):
-    # Every status change passes here, the pipeline's, the moderators' and the report
-    # threshold's; most are conditional UPDATEs, which no save signal sees.
-    tell_page_cache(from_status, to_status)
     if to_status == CommentStatus.PUBLISHED and from_status != to_status:
         notifications.reply_published(comment)
     ModerationLogEntry.objects.create(
