@@ -1,10 +1,26 @@
 """Admin building blocks shared by the apps."""
 
 from django.contrib import admin
+from django.contrib.admin.apps import AdminConfig
 from django.contrib.admin.widgets import AutocompleteSelect
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 
+from articles.roles import lands_on_my_stories
 from newsroom.params import is_record_id
+
+
+class NewsroomAdminSite(admin.AdminSite):
+    """The desk's admin: reporters land on their own stories, everyone else on the index."""
+
+    def index(self, request, extra_context=None):
+        if lands_on_my_stories(request.user):
+            return redirect("desk:my_stories")
+        return super().index(request, extra_context)
+
+
+class NewsroomAdminConfig(AdminConfig):
+    default_site = "newsroom.admin.NewsroomAdminSite"
 
 
 class RecordIdAutocompleteSelect(AutocompleteSelect):

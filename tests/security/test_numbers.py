@@ -111,15 +111,16 @@ class TestSearchDates:
         make_article(headline="Budget vote")
         response = client.get(reverse("articles:search"), {"q": "budget", field: value})
         assert response.status_code == 200
-        assert response.context["form"].errors[field]
+        assert f'id="id_{field}_error"' in response.content.decode()
 
     def test_a_date_within_range_searches(self, client):
         make_article(headline="Budget vote")
         response = client.get(
             reverse("articles:search"), {"q": "budget", "published_from": "1900-01-01"}
         )
-        assert not response.context["form"].errors
-        assert len(response.context["results"]) == 1
+        page = response.content.decode()
+        assert 'class="field-error"' not in page
+        assert page.count('<li class="search-result">') == 1
 
 
 def test_draft_and_comment_ids_in_range_still_resolve(admin_client):

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0025_section_is_featured"),
+        ("articles", "0031_desk_notifications"),
     ]
 
     operations = [
