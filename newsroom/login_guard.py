@@ -9,6 +9,7 @@ from axes.backends import AxesStandaloneBackend
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username
 from django.conf import settings
+from django.contrib.auth import get_user_model
 
 from newsroom.errors import error_page
 from newsroom.logs import security_event
@@ -49,6 +50,17 @@ def client_address(request):
     if getattr(settings, "SECURE_PROXY_SSL_HEADER", None) and forwarded:
         return forwarded.split(",")[-1].strip()
     return request.META.get("REMOTE_ADDR", "")
+
+
+def client_username(request, credentials=None):
+    """The username a login tried, as long as an account's can be.
+
+    Django's login form hands `authenticate()` whatever was typed, however long, and the
+    attempt log's column holds 255 characters (PostgreSQL refused a longer name with a 500).
+    A longer name is no account's, so its cut keys the lockout as well."""
+    source = credentials or request.POST
+    longest = get_user_model()._meta.get_field(get_user_model().USERNAME_FIELD).max_length
+    return str(source.get("username") or "")[:longest]
 
 
 def locked_out(request, original_response=None, credentials=None):

@@ -297,6 +297,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_HANDLER = "newsroom.login_guard.LoggingDatabaseHandler"
 AXES_LOCKOUT_CALLABLE = "newsroom.login_guard.locked_out"
 AXES_CLIENT_IP_CALLABLE = "newsroom.login_guard.client_address"
+AXES_USERNAME_CALLABLE = "newsroom.login_guard.client_username"
 
 # Comments: at most N comments per window (seconds), per email and per reader (their signed
 # cookie). Per network (/24, /48) only a flood guard: an office or a mobile carrier's gateway

@@ -12,7 +12,7 @@ from urllib.parse import quote
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 from hypothesis import example, given
 from hypothesis import strategies as st
@@ -99,13 +99,14 @@ class TestReaderQueryStrings:
         assert_no_server_error(browser.get(url, parameters), (url, parameters))
 
 
-def routes(patterns=None, prefix=""):
-    """Every URL pattern written with path() converters, as a route from the root."""
+def routes(patterns=None, prefix="", *, with_parts=True):
+    """Every URL pattern written with path() (with converter parts, unless told), as a route
+    from the root."""
     for pattern in get_resolver().url_patterns if patterns is None else patterns:
         route = prefix + str(pattern.pattern)
         if isinstance(pattern, URLResolver):
-            yield from routes(pattern.url_patterns, route)
-        elif isinstance(pattern, URLPattern) and "<" in route and "^" not in route:
+            yield from routes(pattern.url_patterns, route, with_parts=with_parts)
+        elif "^" not in route and ("<" in route or not with_parts):
             yield route
 
 
@@ -246,11 +247,15 @@ class TestDesk:
         role = data.draw(st.sampled_from(["superuser", "editor", "reporter", "moderator"]))
         assert_no_server_error(newsroom["browsers"][role].get(url, parameters), (url, parameters))
 
+    @pytest.fixture
+    def draft_form(self, newsroom):
+        """The draft's change form as first drawn: every example posts it with its changes."""
+        return change_form_data(newsroom["browsers"]["superuser"], newsroom["draft"])
+
     @given(data=st.data())
-    def test_change_form_saves_and_moves(self, newsroom, data):
+    def test_change_form_saves_and_moves(self, newsroom, draft_form, data):
         browser = newsroom["browsers"]["superuser"]
-        article = newsroom["draft"]
-        fields = change_form_data(browser, article)
+        article, fields = newsroom["draft"], draft_form
         moves = st.sampled_from(["submit", "approve", "schedule", "publish", "kill", "return"])
         changed = data.draw(
             st.dictionaries(
@@ -283,3 +288,34 @@ class TestDesk:
         fields = data.draw(query, label="fields")
         role = data.draw(st.sampled_from(["superuser", "editor", "reporter"]))
         assert_no_server_error(newsroom["browsers"][role].post(url, fields), (url, fields))
+
+
+class TestEveryPost:
+    """Every site and desk address that takes a POST, on real records, with any body."""
+
+    def post_routes(self):
+        return sorted(
+            route
+            for route in routes(with_parts=False)
+            if not route.startswith("admin/") or route.startswith("admin/desk/")
+        )
+
+    @given(data=st.data())
+    def test_any_body_to_any_address(self, newsroom, data):
+        ids = {
+            "article_id": newsroom["article"].pk,
+            "pk": newsroom["draft"].pk,
+            "comment_id": newsroom["comment"].pk,
+            "number": 1,
+            "link_pk": newsroom["link"].pk,
+        }
+        route = data.draw(st.sampled_from(self.post_routes()), label="route")
+
+        def part(match):
+            name = match.group(0).strip("<>").split(":")[-1]
+            return str(ids[name]) if name in ids else quote(data.draw(hostile), safe="")
+
+        path = "/" + PART.sub(part, route)
+        body = data.draw(query, label="body")
+        role = data.draw(st.sampled_from(["reader", "superuser", "editor", "moderator"]))
+        assert_no_server_error(newsroom["browsers"][role].post(path, body), (path, body))

@@ -89,3 +89,14 @@ def test_failures_and_lockouts_are_logged_as_security_events(client, editor, set
         events.count(("login_failed", "editor", "203.0.113.9")) == settings.AXES_FAILURE_LIMIT - 1
     )
     assert events[-2:] == [("login_locked_out", "editor", "203.0.113.9")] * 2
+
+
+def test_a_username_longer_than_any_account_is_refused_and_counted(client, settings):
+    """Django's login form passes on whatever was typed; the attempt log holds 255 characters
+    (on PostgreSQL a longer name was a 500)."""
+    settings.AXES_FAILURE_LIMIT = 2
+    for _ in range(2):
+        response = sign_in(client, "guess", username="a" * 3000)
+        assert response.status_code in (200, 429)
+    assert response.status_code == 429
+    assert len(AccessAttempt.objects.get().username) == 150
