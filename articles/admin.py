@@ -390,7 +390,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.display(description="updated", ordering="modified_at")
     def updated(self, article):
-        return list_time(article.modified_at)
+        return format_html('<span class="desk-list-time">{}</span>', list_time(article.modified_at))
 
     # Bulk moves (made by bulk_move() from the workflow's table): each article on its own,
     # permission and rules checked per article.
