@@ -36,7 +36,7 @@ from articles.models import (
     Section,
 )
 from articles.models.desk import UNFINISHED_STATUSES
-from newsroom.admin import LogAdmin
+from newsroom.admin import AutocompleteByIdMixin, LogAdmin
 
 State = ArticleStatus
 # The admin's name for each permission a bulk move needs (its has_<name>_permission method).
@@ -77,7 +77,7 @@ class SectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(AutocompleteByIdMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "user"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]
@@ -99,7 +99,7 @@ def list_time(at):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(AutocompleteByIdMixin, admin.ModelAdmin):
     list_display = [
         "headline",
         "state_badge",
@@ -411,7 +411,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Correction)
-class CorrectionAdmin(admin.ModelAdmin):
+class CorrectionAdmin(AutocompleteByIdMixin, admin.ModelAdmin):
     """Every correction on the site; most are added on the story's own change form."""
 
     list_display = ["article", "kind", "published_at"]

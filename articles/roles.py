@@ -48,13 +48,15 @@ ROLE_PERMISSIONS = {
         # From the revisions work; skipped until those models exist.
         *_crud("articles.correction", ["add", "change", "view"]),
         *_crud("articles.previewlink", ["add", "change", "view"]),
-        # Editors watch how moderation goes, but do not moderate.
+        # Editors watch how moderation goes, but do not moderate; they pick comments.
         "comments.view_moderation_overview",
+        "comments.feature_comment",
     ],
     # Moderators decide on comments through the moderation pipeline and keep its lists;
     # they see nothing of articles.
     MODERATOR: [
         "comments.moderate_comment",
+        "comments.feature_comment",
         "comments.view_moderation_overview",
         "comments.view_comment",
         "comments.view_report",

@@ -16,7 +16,6 @@ from django.db.models import Q
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
@@ -24,6 +23,7 @@ from django.views.decorators.http import require_POST
 from articles import workflow
 from articles.desk.views import article_admin, desk_page, story_or_404
 from articles.models import ArticleStatus, EditorialAction
+from newsroom.params import BadParameter, calendar_date
 
 State = ArticleStatus
 DUE, SCHEDULED, PUBLISHED = "due", "scheduled", "published"
@@ -52,11 +52,10 @@ def calendar(request):
     """A week of due (planned), scheduled and published stories by day and section."""
     asked = request.GET.get("week", "")
     try:
-        day = parse_date(asked) if asked else timezone.localdate()
-    except ValueError:
-        day = None
-    if day is None:
-        messages.warning(request, f"week: “{asked}” is not a date (YYYY-MM-DD); showing this week.")
+        day = calendar_date(asked, field="week") if asked else timezone.localdate()
+    except BadParameter as error:
+        # An edited link: name what was wrong and show this week (its edges stay in range).
+        messages.warning(request, f"{error} Showing this week.")
         day = timezone.localdate()
     monday = day - timedelta(days=day.weekday())
     start = timezone.make_aware(datetime.combine(monday, time.min))

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from articles import presence, previews, revisions
 from articles.models import Article, ArticleStatus, PreviewLink, Revision
 from newsroom.admin import admin_page
+from newsroom.params import whole_number
 
 State = ArticleStatus
 RECENTLY_PUBLISHED = timedelta(hours=48)
@@ -137,12 +138,13 @@ def version(request, article, param):
     value = request.GET.get(param, "live")
     if value == "live":
         return revisions.snapshot(article), "the live article"
-    if value == "0":
+    number = whole_number(value, field=param)
+    if number == 0:
         return {}, "nothing (before the first save)"
     try:
-        revision = article.revisions.get(number=int(value))
-    except (ValueError, Revision.DoesNotExist):
-        raise Http404(f"No version {value!r} of this article.") from None
+        revision = article.revisions.get(number=number)
+    except Revision.DoesNotExist:
+        raise Http404(f"No version {number} of this article.") from None
     return revision.snapshot, f"version {revision.number}"
 
 
