@@ -141,16 +141,26 @@ def restore(revision, *, by):
     return record(article, by, summary=f"Restored version {revision.number}")
 
 
+def restore_changes(revision):
+    """What restoring `revision` would change: its words, placement and rows, never the state."""
+    article = revision.article
+    return compare(snapshot(article), revision.snapshot, fields=RESTORED_FIELDS + RELATED)
+
+
 @dataclass
 class FieldChange:
     label: str
     paragraphs: list  # of (kind, html): kind is "same", "removed", "added", "changed" or "gap"
 
 
-def compare(old, new):
+# Kept beside the fields: the placement and the story's rows.
+RELATED = ["section", "bylines", "sources", "tags"]
+
+
+def compare(old, new, *, fields=RESTORED_FIELDS + PUBLICATION_FIELDS + RELATED):
     """The fields that differ between two snapshots, each as a readable diff."""
     changes = []
-    for name in RESTORED_FIELDS + PUBLICATION_FIELDS + ["section", "bylines", "sources", "tags"]:
+    for name in fields:
         before, after = old.get(name), new.get(name)
         if before == after:
             continue

@@ -210,7 +210,7 @@ def restore(request, pk, number):
         article,
         f"Restore version {revision.number} of “{article}”?",
         revision=revision,
-        changes=revisions.compare(revisions.snapshot(article), revision.snapshot),
+        changes=revisions.restore_changes(revision),
     )
 
 
