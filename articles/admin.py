@@ -12,6 +12,7 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.db import models
 from django.http import HttpResponseRedirect
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -335,12 +336,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.display(description="state", ordering="status")
     def state_badge(self, article):
-        label = article.get_status_display()
-        if article.status == State.SCHEDULED and article.published_at <= timezone.now():
-            label += " (overdue)"
-        return format_html(
-            '<span class="desk-badge desk-badge--{}">{}</span>', article.status, label
-        )
+        return render_to_string("desk/_state.html", {"article": article})
 
     @admin.display(description="bylines")
     def byline_names(self, article):
@@ -348,7 +344,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.display(description="scheduled for", ordering="published_at")
     def scheduled_for(self, article):
-        if article.status != State.SCHEDULED:
+        if article.shown_status != State.SCHEDULED:
             return ""
         return date_format(timezone.localtime(article.published_at), "j M Y H:i T")
 

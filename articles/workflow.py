@@ -253,9 +253,11 @@ def _move(article, *, by, action, note="", at=None, checks=True):
     changed = ["status", "modified_at"]
     now = timezone.now()
     if action == Action.PUBLISH:
-        # A scheduled story whose time has passed has been live since then.
+        # A scheduled story whose time has passed has been live since then; a story readers
+        # have seen before keeps its first date, so republishing it is not news again.
         was_due = from_state == State.SCHEDULED and current.published_at <= now
-        current.published_at = current.published_at if was_due else now
+        if not was_due:
+            current.published_at = current.first_published_at or now
         current.first_published_at = current.first_published_at or current.published_at
         changed += ["published_at", "first_published_at"]
     elif action == Action.SCHEDULE:

@@ -19,7 +19,7 @@ from django.utils.dateparse import parse_date
 from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 
-from articles import presence, previews, revisions
+from articles import presence, previews, revisions, visibility
 from articles.models import Article, ArticleStatus, PreviewLink, Revision
 from newsroom.admin import admin_page
 
@@ -64,15 +64,22 @@ def compare_url(article, old, new="live"):
 
 
 def index(request):
-    """The editor's queue: in review, approved, scheduled (overdue marked), just published."""
-    articles = article_admin().get_queryset(request)
+    """The editor's queue: in review, approved, scheduled, published in the last 48 hours."""
     now = timezone.now()
-    queue = {State.IN_REVIEW: [], State.APPROVED: [], State.SCHEDULED: []}
-    for article in articles.filter(status__in=queue).order_by("due_at", "published_at", "pk"):
-        queue[article.status].append(article)
-    recent = articles.filter(
-        status=State.PUBLISHED, published_at__gte=now - RECENTLY_PUBLISHED
-    ).order_by("-published_at", "-pk")
+    # A scheduled story readers already see is published, whether or not cron has run.
+    on_desk = (
+        article_admin()
+        .get_queryset(request)
+        .filter(
+            Q(status__in=[State.IN_REVIEW, State.APPROVED])
+            | Q(status=State.SCHEDULED, published_at__gt=now)
+            | Q(visibility.live(now), published_at__gte=now - RECENTLY_PUBLISHED)
+        )
+    )
+    queue = {State.IN_REVIEW: [], State.APPROVED: [], State.SCHEDULED: [], State.PUBLISHED: []}
+    for article in on_desk.order_by("due_at", "published_at", "pk"):
+        queue[visibility.shown_status(article, now)].append(article)
+    recent = sorted(queue[State.PUBLISHED], key=lambda a: (a.published_at, a.pk), reverse=True)
     return desk_page(
         request,
         "desk/index.html",
@@ -81,7 +88,7 @@ def index(request):
             ("In review", queue[State.IN_REVIEW]),
             ("Approved", queue[State.APPROVED]),
             ("Scheduled", queue[State.SCHEDULED]),
-            ("Published in the last 48 hours", list(recent)),
+            ("Published in the last 48 hours", recent),
         ],
         now=now,
     )
@@ -115,7 +122,8 @@ def calendar(request):
         if article.due_at and start <= article.due_at < end:
             entries.append(("due", article.due_at, article))
         if article.status == State.SCHEDULED and start <= article.published_at < end:
-            entries.append(("scheduled", article.published_at, article))
+            kind = "published" if article.is_live else "scheduled"
+            entries.append((kind, article.published_at, article))
     days = {monday + timedelta(days=n): {} for n in range(7)}
     for kind, at, article in sorted(entries, key=lambda entry: entry[1]):
         at = timezone.localtime(at)
