@@ -122,6 +122,7 @@ class Check:
     key: str
     label: str
     passed: bool
+    applies: bool = True  # False: nothing to check (no lead image, so no alt text needed)
 
 
 def publish_checklist(article):
@@ -138,11 +139,13 @@ def publish_checklist(article):
             "lead_image_alt",
             "alt text for the lead image",
             not has_image or bool(article.lead_image_alt.strip()),
+            applies=has_image,
         ),
         Check(
             "lead_image_credit",
             "credit for the lead image",
             not has_image or bool(article.lead_image_credit.strip()),
+            applies=has_image,
         ),
     ]
 
