@@ -10,6 +10,7 @@ revisions, preview links) are in articles/desk/.
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import HttpResponseRedirect
 from django.template.loader import render_to_string
@@ -21,7 +22,7 @@ from django.utils.html import format_html
 from articles import presence, previews, revisions, workflow
 from articles.admin_inlines import BylineInline, CorrectionInline, SourceInline
 from articles.desk.forms import ArticleEditionForm, TransitionForm
-from articles.desk.views import compare_url
+from articles.desk.views import another_desks_story, compare_url
 from articles.images import LeadImageField
 from articles.models import (
     Article,
@@ -42,6 +43,14 @@ BULK_PERMISSION_NAMES = {
     workflow.SUBMIT_PERMISSION: "submit",
     workflow.PUBLISH_PERMISSION: "publish",
 }
+
+
+class StoryOnAnotherDesk(PermissionDenied):
+    """A story that exists but is not on this person's desk (a 403 however it is reached)."""
+
+    def __init__(self, article):
+        super().__init__(f"“{article.headline}” is on another desk.")
+        self.article = article
 
 
 def bulk_move(action):
@@ -166,6 +175,23 @@ class ArticleAdmin(admin.ModelAdmin):
             .for_listing()
             .select_related("assignee")
         )
+
+    def get_object(self, request, object_id, from_field=None):
+        article = super().get_object(request, object_id, from_field)
+        if article is None and self.has_view_or_change_permission(request):
+            # Not on this person's desk: say so rather than "doesn't exist".
+            try:
+                elsewhere = Article.objects.select_related("section").get(pk=object_id)
+            except (Article.DoesNotExist, ValueError, ValidationError):
+                return None
+            raise StoryOnAnotherDesk(elsewhere)
+        return article
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except StoryOnAnotherDesk as refusal:
+            return another_desks_story(request, refusal.article)
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)

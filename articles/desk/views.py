@@ -20,7 +20,7 @@ from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 
 from articles import presence, previews, revisions, visibility
-from articles.models import Article, ArticleStatus, PreviewLink, Revision
+from articles.models import Article, ArticleStatus, Desk, PreviewLink, Revision
 from newsroom.admin import admin_page
 
 State = ArticleStatus
@@ -52,6 +52,23 @@ def story_or_404(request, pk, *, to_change=False):
     if not allowed:
         raise PermissionDenied
     return article
+
+
+def another_desks_story(request, article):
+    """The 403 for a story that exists but is not this person's: whose it is, not "gone"."""
+    desks = list(Desk.objects.filter(sections=article.section_id).values_list("name", flat=True))
+    mine = list(Desk.objects.filter(editors=request.user).values_list("name", flat=True))
+    response = desk_page(
+        request,
+        "desk/another_desk.html",
+        "This story is on another desk",
+        article=article,
+        desks=desks,
+        my_desks=mine,
+        is_editor=request.user.has_perm("articles.edit_any_article"),
+    )
+    response.status_code = 403
+    return response
 
 
 def compare_url(article, old, new="live"):

@@ -65,9 +65,7 @@ def test_desk_and_calendar_pages_have_no_accessibility_violations(page, live_ser
         assert axe_violations(page) == [], name
 
 
-def test_read_only_checklist_keeps_the_servers_verdict_and_claims_nothing_absent(
-    page, live_server
-):
+def test_read_only_checklist_keeps_the_servers_verdict_and_claims_nothing_absent(page, live_server):
     # A reporter's own story in review: they may read its form but no longer change it.
     reporter = make_staff("Reporter", password=PASSWORD, byline=True)
     article = make_draft(
