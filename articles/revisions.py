@@ -84,8 +84,9 @@ def snapshot(article):
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
 
 
-def record(article, by, *, summary=""):
-    """Keep what the article says now as its next revision, by `by` (a user or None).
+def record(article, by, *, summary="", origin=""):
+    """Keep what the article says now as its next revision, by `by` (a user or None, with
+    `origin` saying where a version no one saved came from).
 
     Callers hold the article's row lock (the admin's save does), so numbers never collide.
     """
@@ -94,6 +95,7 @@ def record(article, by, *, summary=""):
         number=latest_number(article) + 1,
         created_by=by,
         summary=summary,
+        origin=origin,
         snapshot=snapshot(article),
     )
 
