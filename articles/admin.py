@@ -372,7 +372,7 @@ class ArticleAdmin(admin.ModelAdmin):
     def scheduled_for(self, article):
         if article.shown_status != State.SCHEDULED:
             return ""
-        return date_format(timezone.localtime(article.published_at), "j M Y H:i T")
+        return date_format(timezone.localtime(article.published_at), "SHORT_DATETIME_FORMAT")
 
     # Bulk moves (made by bulk_move() from the workflow's table): each article on its own,
     # permission and rules checked per article.

@@ -15,8 +15,9 @@ from difflib import SequenceMatcher
 from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
@@ -197,7 +198,7 @@ def as_text(name, value):
     if name in CHOICES:
         return str(CHOICES[name].get(value, value))
     if name in ("published_at", "unpublish_at"):
-        return dateformat.format(timezone.localtime(parse_datetime(value)), "j M Y, H:i T")
+        return date_format(timezone.localtime(parse_datetime(value)), "SHORT_DATETIME_FORMAT")
     if isinstance(value, bool):
         return "Yes" if value else "No"
     return str(value)

@@ -201,7 +201,11 @@ def assign(*, article, by, assignee, due_at):
     article.assignee, article.due_at = assignee, due_at
     article.save(update_fields=["assignee", "due_at", "modified_at"])
     who = assignee.get_username() if assignee else "nobody"
-    due = f", due {date_format(timezone.localtime(due_at), 'j M Y H:i T')}" if due_at else ""
+    due = (
+        f", due {date_format(timezone.localtime(due_at), 'SHORT_DATETIME_FORMAT')}"
+        if due_at
+        else ""
+    )
     return _record(article, by=by, action=Action.ASSIGN, from_state=article.status, note=who + due)
 
 

@@ -14,7 +14,6 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateformat import format as format_date
 from django.utils.dateparse import parse_date
 from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
@@ -258,7 +257,7 @@ def share(request, pk):
     messages.success(
         request,
         f"Preview link created, working until "
-        f"{format_date(timezone.localtime(link.expires_at), 'j M H:i T')}: "
+        f"{date_format(timezone.localtime(link.expires_at), 'SHORT_DATETIME_FORMAT')}: "
         f"{request.build_absolute_uri(link.get_absolute_url())}",
     )
     return redirect("admin:articles_article_change", article.pk)

@@ -433,3 +433,20 @@ def test_audit_log_query_count_is_fixed(desk, editor, django_assert_num_queries)
     add_events()
     with django_assert_num_queries(10):
         desk.get(AUDIT_LOG)
+
+
+def test_times_are_written_one_way_in_the_newsrooms_zone_on_desk_and_site(desk, client, settings):
+    settings.TIME_ZONE = "Europe/London"
+    at = timezone.make_aware(
+        timezone.datetime(2026, 11, 20, 17, 40), timezone.get_fixed_timezone(0)
+    )
+    article = in_state(State.PUBLISHED, published_at=at, first_published_at=at)
+    Article.objects.filter(pk=article.pk).update(modified_at=at)
+    pages = {
+        "list": desk.get(CHANGELIST).content.decode(),
+        "form": desk.get(change_url(article)).content.decode(),
+        "site": client.get(article.get_absolute_url()).content.decode(),
+    }
+    for name, page in pages.items():
+        assert "17:40 GMT" in page, name
+        assert "p.m." not in page and "5:40" not in page, name
