@@ -48,13 +48,15 @@ ROLE_PERMISSIONS = {
         # From the revisions work; skipped until those models exist.
         *_crud("articles.correction", ["add", "change", "view"]),
         *_crud("articles.previewlink", ["add", "change", "view"]),
-        # Editors watch how moderation goes, but do not moderate.
+        # Editors watch how moderation goes, but do not moderate; they pick comments.
         "comments.view_moderation_overview",
+        "comments.feature_comment",
     ],
     # Moderators decide on comments through the moderation pipeline and keep its lists;
     # they see nothing of articles.
     MODERATOR: [
         "comments.moderate_comment",
+        "comments.feature_comment",
         "comments.view_moderation_overview",
         "comments.view_comment",
         "comments.view_report",
@@ -88,3 +90,12 @@ def sync_role_groups(apps=global_apps):
             if f"{permission.content_type.app_label}.{permission.codename}" in wanted
         ]
         group.permissions.set(permissions)
+
+
+def lands_on_my_stories(user):
+    """Reporters start the day on their own stories; editors and the rest on the desk's index."""
+    return (
+        not user.is_superuser
+        and user.has_perm("articles.change_article")
+        and not user.has_perm("articles.publish_article")
+    )

@@ -32,12 +32,38 @@ def _decision_action(action, reason="", label=""):
     return apply
 
 
+def _pick_action(is_featured, label):
+    """An admin action that marks editors' picks through comments/moderation/, like the
+    button on the article page."""
+
+    @admin.action(description=label, permissions=["feature"])
+    def apply(modeladmin, request, queryset):
+        changed = sum(
+            moderation.feature(comment=comment, by=request.user, is_featured=is_featured)
+            for comment in queryset
+        )
+        modeladmin.message_user(request, f"{changed} comment(s): {label.lower()}.")
+
+    apply.__name__ = "pick" if is_featured else "unpick"
+    return apply
+
+
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
     """Find any comment; decisions go through the same functions as the moderation queue."""
 
-    list_display = ["name", "email", "article", "status", "rule", "open_report_count", "posted_at"]
-    list_filter = ["status", "rule", "is_by_staff"]
+    list_display = [
+        "name",
+        "email",
+        "article",
+        "status",
+        "rule",
+        "is_featured",
+        "like_count",
+        "open_report_count",
+        "posted_at",
+    ]
+    list_filter = ["status", "rule", "is_by_staff", "is_featured"]
     list_select_related = ["article"]
     search_fields = ["name", "email", "body"]
     date_hierarchy = "posted_at"
@@ -47,9 +73,10 @@ class CommentAdmin(admin.ModelAdmin):
         _decision_action("remove", label="Remove at the author's request"),
         *[
             _decision_action("reject", code, f"Reject: {label}")
-            for code, label in DecisionReason.choices
-            if code != DecisionReason.SPAM
+            for code, label in DecisionReason.for_rejecting()
         ],
+        _pick_action(True, "Make editors' pick"),
+        _pick_action(False, "Withdraw editors' pick"),
     ]
 
     def has_add_permission(self, request):
@@ -63,6 +90,9 @@ class CommentAdmin(admin.ModelAdmin):
 
     def has_moderate_permission(self, request):
         return request.user.has_perm("comments.moderate_comment")
+
+    def has_feature_permission(self, request):
+        return request.user.has_perm("comments.feature_comment")
 
 
 @admin.register(ModerationLogEntry)

@@ -6,11 +6,18 @@ from comments.models import Report, ReportReason
 
 
 class ReportForm(forms.ModelForm):
+    # No reason is chosen for the reader: they pick one.
+    reason = forms.ChoiceField(
+        choices=ReportReason.choices,
+        widget=forms.RadioSelect,
+        label="Why are you reporting this comment?",
+    )
+
     class Meta:
         model = Report
         fields = ["reason", "note"]
-        widgets = {"reason": forms.RadioSelect, "note": forms.Textarea(attrs={"rows": 3})}
-        labels = {"reason": "Why are you reporting this comment?", "note": "Anything to add?"}
+        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+        labels = {"note": "Anything to add?"}
 
     def clean(self):
         cleaned = super().clean()

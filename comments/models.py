@@ -9,12 +9,14 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, ExpressionWrapper, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
+from articles.caching import PageKeysQuerySet
 from articles.models import Article, ModerationMode
 
 
@@ -48,7 +50,17 @@ class DecisionReason(models.TextChoices):
     ABUSE = "abuse", "Abuse"
     OFF_TOPIC = "off_topic", "Off-topic"
     BANNED_TERM = "banned_term", "Banned term"
+    BANNED_AUTHOR = "banned_author", "Author banned"
     OTHER = "other", "Other"
+
+    @classmethod
+    def for_rejecting(cls):
+        """The reasons a moderator picks when rejecting; spam and bans have their own buttons."""
+        return [
+            (code, label)
+            for code, label in cls.choices
+            if code not in {cls.SPAM, cls.BANNED_AUTHOR}
+        ]
 
 
 # Each moderation tab, defined once: the queue's lists and its live counts both use these.
@@ -63,7 +75,7 @@ QUEUES = {
 }
 
 
-class CommentQuerySet(models.QuerySet):
+class CommentQuerySet(PageKeysQuerySet):
     def published(self):
         """Comments readers see."""
         return self.filter(QUEUES["published"])
@@ -79,6 +91,17 @@ class CommentQuerySet(models.QuerySet):
     def queue_counts(self):
         """Live counts of every moderation tab, in one query."""
         return self.aggregate(**{tab: Count("pk", filter=q) for tab, q in QUEUES.items()})
+
+    def picks(self):
+        """Editors' picks readers see, most recently picked first."""
+        return self.published().filter(is_featured=True).order_by("-featured_at", "-pk")
+
+    def awaiting_review_for(self, reader):
+        """The comments a reader (by their signed identity) sent that wait for a moderator."""
+        if not reader:
+            return self.none()
+        held = self.in_moderation().filter(reader_key=reader).select_related("parent")
+        return held.order_by("posted_at", "pk")
 
     def with_author_history(self):
         """Annotate each comment with its author's approved and rejected counts (by email)."""
@@ -111,8 +134,14 @@ class Comment(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="replies",
-        help_text="The top-level comment this replies to; replies have no replies.",
+        help_text="The comment this replies to.",
     )
+    # The top-level comment of the thread (empty on a top-level comment), so that a page of
+    # threads and all their replies, however deep, is one query.
+    root = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    depth = models.PositiveSmallIntegerField(default=0, help_text="0 for a top-level comment.")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -132,6 +161,20 @@ class Comment(models.Model):
         max_length=10, choices=CommentStatus.choices, default=CommentStatus.PENDING
     )
     posted_at = models.DateTimeField(default=timezone.now)
+    reader_key = models.CharField(
+        max_length=40, blank=True, help_text="The poster's signed reader identity, if any."
+    )
+
+    # Reader features: editors' picks, likes (counted in Reaction) and reply emails.
+    is_featured = models.BooleanField("editors' pick", default=False)
+    featured_at = models.DateTimeField(null=True, blank=True)
+    like_count = models.PositiveIntegerField(default=0)
+    wants_reply_emails = models.BooleanField(
+        default=False, help_text="The author asked to be emailed when someone replies."
+    )
+    reply_notified_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the parent's author was emailed about this reply."
+    )
 
     # What the pipeline decided and why; kept after a moderator decides.
     rule = models.CharField(max_length=16, choices=Rule.choices)
@@ -152,7 +195,7 @@ class Comment(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    decision_reason = models.CharField(max_length=12, choices=DecisionReason.choices, blank=True)
+    decision_reason = models.CharField(max_length=13, choices=DecisionReason.choices, blank=True)
     open_report_count = models.PositiveIntegerField(
         default=0, help_text="Reports since a moderator last decided."
     )
@@ -164,6 +207,7 @@ class Comment(models.Model):
         permissions = [
             ("moderate_comment", "Can moderate comments"),
             ("view_moderation_overview", "Can see the moderation overview"),
+            ("feature_comment", "Can mark a comment as an editors' pick"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -186,6 +230,11 @@ class Comment(models.Model):
                 name="comment_reported_queue",
             ),
             models.Index(fields=["email", "status"], name="comment_author_history"),
+            models.Index(
+                fields=["reader_key"],
+                condition=Q(status="pending") & ~Q(reader_key=""),
+                name="comment_reader_held",
+            ),
         ]
 
     def __str__(self):
@@ -194,12 +243,88 @@ class Comment(models.Model):
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#comment-{self.pk}"
 
+    def page_keys(self, before):
+        """Only published comments are on a page: held, refused and spam ones (a flood of
+        them included) leave every cached page in place. A like only changes a count, which
+        shared pages show within their life (the page's script fetches the live one)."""
+        if before is not None and before.like_count != self.like_count:
+            return set()
+        rows = [self] if before is None else [self, before]
+        shown = [row for row in rows if row.status == CommentStatus.PUBLISHED]
+        return {f"comments:{row.article_id}" for row in shown}
+
+    def place_under(self, parent):
+        """Derive the thread and depth from the comment replied to (None: top-level)."""
+        self.parent = parent
+        self.root = (parent.root or parent) if parent else None
+        self.depth = parent.depth + 1 if parent else 0
+
+
+class Reaction(models.Model):
+    """A reader's like of a comment: one per signed reader identity per comment."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reactions")
+    reader_key = models.CharField(max_length=40)
+    reacted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "reader_key"], name="like_once_per_reader")
+        ]
+
+    def __str__(self):
+        return f"Like of comment {self.comment_id}"
+
+    def get_absolute_url(self):
+        return self.comment.get_absolute_url()
+
+
+class ConfirmedEmail(models.Model):
+    """An address whose owner confirmed, by a signed link, that they want reply emails."""
+
+    email = models.EmailField(unique=True)
+    confirmed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return self.email
+
+    def get_absolute_url(self):
+        return reverse("admin:comments_confirmedemail_change", args=[self.pk])
+
 
 class ReportReason(models.TextChoices):
     SPAM = "spam", "Spam"
     ABUSE = "abuse", "Abuse"
     OFF_TOPIC = "off_topic", "Off-topic"
     OTHER = "other", "Other"
+
+
+class ReportQuerySet(models.QuerySet):
+    def open_on(self, comment):
+        """Reports on `comment` since a moderator last decided it."""
+        reports = self.filter(comment=comment)
+        if comment.decided_at:
+            reports = reports.filter(reported_at__gt=comment.decided_at)
+        return reports
+
+    def with_reporter_activity(self):
+        """Annotate each report with how many reports its address sent in the last day, and
+        whether that makes it a bulk reporter the desk should know about."""
+        since = timezone.now() - timedelta(days=1)
+        sent = (
+            Report.objects.filter(address=OuterRef("address"), reported_at__gte=since)
+            .exclude(address="")
+            .order_by()
+            .values("address")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.annotate(reporter_recent_count=Coalesce(Subquery(sent), 0)).annotate(
+            is_from_bulk_reporter=ExpressionWrapper(
+                Q(reporter_recent_count__gte=settings.BULK_REPORTER_DAILY),
+                output_field=models.BooleanField(),
+            )
+        )
 
 
 class Report(models.Model):
@@ -212,9 +337,18 @@ class Report(models.Model):
     reason = models.CharField(max_length=10, choices=ReportReason.choices)
     note = models.CharField(max_length=500, blank=True)
     reported_at = models.DateTimeField(default=timezone.now)
+    # Where the report came from: reports count toward holding a comment once per address,
+    # so one person's cookie-less clients (or fresh sessions) count once.
+    address = models.CharField(max_length=45, blank=True)
+    ip_network = models.CharField(
+        max_length=49, blank=True, help_text="The reporter's /24 (IPv4) or /48 (IPv6) network."
+    )
+
+    objects = ReportQuerySet.as_manager()
 
     class Meta:
         ordering = ["reported_at", "pk"]
+        indexes = [models.Index(fields=["address", "reported_at"], name="report_by_address")]
         constraints = [
             models.UniqueConstraint(
                 fields=["comment", "reader_key"], name="report_once_per_reader"
@@ -241,6 +375,9 @@ class LogAction(models.TextChoices):
     HELD = "held", "Held after reports"
     BANNED = "banned", "Author banned"
     ERASED = "erased", "Erased (legal request)"
+    FEATURED = "featured", "Marked an editors' pick"
+    UNFEATURED = "unfeatured", "Editors' pick withdrawn"
+    UNDONE = "undone", "Decision undone"
 
 
 class ModerationLogEntry(models.Model):
@@ -266,6 +403,12 @@ class ModerationLogEntry(models.Model):
     rule = models.CharField(max_length=16, choices=Rule.choices, blank=True)
     reason = models.CharField(max_length=300, blank=True)
     logged_at = models.DateTimeField(default=timezone.now)
+    undo_state = models.JSONField(
+        default=dict,
+        blank=True,
+        encoder=DjangoJSONEncoder,
+        help_text="A decision's undo: the comment's revision after it and its fields before it.",
+    )
 
     class Meta:
         ordering = ["-logged_at", "-pk"]
@@ -286,6 +429,13 @@ class ModerationLogEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("The moderation log is append-only.")
+
+    @property
+    def reason_label(self):
+        """A moderator's reason code as words; any other reason as written."""
+        if self.reason in DecisionReason.values:
+            return DecisionReason(self.reason).label
+        return self.reason
 
     @property
     def actor_name(self):
@@ -432,6 +582,8 @@ class CommentSettings(models.Model):
     )
     threads_per_page = models.PositiveSmallIntegerField(default=50)
 
+    objects = PageKeysQuerySet.as_manager()
+
     class Meta:
         verbose_name = verbose_name_plural = "comment settings"
         constraints = [
@@ -446,6 +598,11 @@ class CommentSettings(models.Model):
 
     def get_absolute_url(self):
         return reverse("admin:comments_commentsettings_change", args=[self.pk])
+
+    def page_keys(self, before):
+        """Thread pages and when threads close are decided here for every story. The row's
+        creation by load() changes nothing: pages used its defaults until then."""
+        return {"comment-settings"} if before is not None else set()
 
     @classmethod
     def load(cls):
@@ -464,7 +621,9 @@ class CommentSettings(models.Model):
             return Coalesce(Subquery(per_article), 0)
 
         annotated = cls.objects.annotate(
-            comment_total=count(published), thread_total=count(published.filter(parent=None))
+            comment_total=count(published),
+            thread_total=count(published.filter(parent=None)),
+            pick_total=count(published.filter(is_featured=True)),
         )
         if (row := annotated.filter(pk=1).first()) is None:
             cls.load()  # First use on a database whose row was removed: make it again.

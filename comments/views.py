@@ -1,17 +1,24 @@
-"""Reader-side comment views: post, reply and report. The desk's views are in desk.py."""
+"""Reader-side comment views: post, reply, like, report, and the small fetches the page's
+script makes. The desk's views are in desk.py."""
 
 from django.contrib import messages
-from django.http import JsonResponse
+from django.contrib.auth.decorators import permission_required
+from django.core import signing
+from django.http import HttpResponse, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from articles import caching
 from articles.models import Article
-from comments import moderation
+from comments import moderation, notifications, reactions, readers, threads
 from comments.forms import ReportForm
 from comments.models import Comment, CommentSettings
+from comments.moderation import network_of
 from newsroom.login_guard import client_address
 
 
@@ -23,11 +30,19 @@ def post_comment(request, article_id):
         Article.objects.published().select_related("section"), pk=article_id
     )
     form = moderation.CommentForm(request.POST, article=article, user=request.user)
-    outcome = moderation.submit(form, ip=client_address(request), is_csrf_ok=_is_csrf_ok(request))
+    outcome = moderation.submit(
+        form,
+        ip=client_address(request),
+        reader=readers.identify(request),
+        is_csrf_ok=_is_csrf_ok(request),
+    )
     if outcome.is_accepted:
-        messages.success(request, outcome.message)
-        anchor = "comments" if outcome.is_held else f"comment-{outcome.comment.pk}"
-        return redirect(f"{article.get_absolute_url()}#{anchor}")
+        # Shown beside the form, where the reader lands, with their held comment under it;
+        # the message makes that page theirs alone (articles/caching.py never shares it).
+        messages.success(request, outcome.message, extra_tags="comment")
+        anchor = "comment-status" if outcome.is_held else f"comment-{outcome.comment.pk}"
+        response = redirect(f"{article.get_absolute_url()}#{anchor}")
+        return readers.remember(request, response)
     response = render(
         request,
         "comments/comment_form_page.html",
@@ -36,7 +51,7 @@ def post_comment(request, article_id):
     )
     if outcome.retry_after:
         response["Retry-After"] = str(outcome.retry_after)
-    return response
+    return readers.remember(request, response)
 
 
 @never_cache
@@ -48,11 +63,10 @@ def form_token(request, article_id):
 
 
 def reply(request, comment_id):
-    """The reply form under a published top-level comment (no JavaScript needed)."""
+    """The reply form under a published comment (no JavaScript needed)."""
     parent = get_object_or_404(
         Comment.objects.published().select_related("article__section"),
         pk=comment_id,
-        parent=None,
         article__in=Article.objects.published(),
     )
     article = parent.article
@@ -75,21 +89,160 @@ def report(request, comment_id):
         article__in=Article.objects.published(),
     )
     form = ReportForm(request.POST or None)
+    status, refusal, retry_after = 200, "", None
     if request.method == "POST" and form.is_valid():
         try:
             moderation.report(
                 comment=comment,
                 reader_key=_reader_key(request),
+                ip=client_address(request),
                 reason=form.cleaned_data["reason"],
                 note=form.cleaned_data["note"],
             )
             messages.success(request, "Thank you: the moderators will look at this comment.")
-        except moderation.AlreadyReported as refusal:
-            messages.info(request, str(refusal))
-        return redirect(comment.get_absolute_url())
-    status = 400 if form.is_bound else 200
-    context = {"comment": comment, "form": form}
-    return render(request, "comments/report.html", context, status=status)
+        except moderation.AlreadyReported as already:
+            messages.info(request, str(already))
+        except moderation.TooManyReports as limited:
+            status, refusal, retry_after = 429, str(limited), limited.retry_after
+        if status == 200:
+            return redirect(comment.get_absolute_url())
+    elif form.is_bound:
+        status = 400
+    context = {"comment": comment, "form": form, "refusal": refusal}
+    response = render(request, "comments/report.html", context, status=status)
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
+
+
+@require_GET
+def thread(request, comment_id):
+    """A reply deep in a thread with the replies below it: "continue this thread"."""
+    comment = get_object_or_404(
+        Comment.objects.published().select_related("article__section"),
+        pk=comment_id,
+        article__in=Article.objects.published(),
+    )
+    article = comment.article
+    context = {
+        "article": article,
+        "comment": threads.continued_thread(comment),
+        "is_open": CommentSettings.load().is_thread_open(article),
+    }
+    return render(request, "comments/thread.html", context)
+
+
+@csrf_exempt  # Anonymous readers' pages are shared and carry no token; see _is_same_origin.
+@require_POST
+def like(request, comment_id):
+    """Count the reader's like once; answers the new count to the page's script."""
+    comment = get_object_or_404(
+        Comment.objects.published(), pk=comment_id, article__in=Article.objects.published()
+    )
+    if not _is_same_origin(request):
+        return HttpResponse("Likes are only accepted from this site's pages.", status=403)
+    try:
+        count = reactions.like(
+            comment=comment,
+            reader=readers.identify(request),
+            network=network_of(client_address(request)),
+        )
+    except reactions.TooManyLikes as refusal:
+        if _wants_json(request):
+            return JsonResponse({"error": str(refusal)}, status=429)
+        messages.error(request, str(refusal))
+        count = None
+    if _wants_json(request):
+        response = JsonResponse({"likes": count})
+    else:
+        response = redirect(_back_to(request, comment))
+    return readers.remember(request, response)
+
+
+@require_POST
+@permission_required("comments.feature_comment", raise_exception=True)
+def feature(request, comment_id):
+    """Make a published comment an editors' pick, or withdraw it."""
+    comment = get_object_or_404(Comment.objects.published(), pk=comment_id)
+    is_featured = request.POST.get("is_featured") == "on"
+    if moderation.feature(comment=comment, by=request.user, is_featured=is_featured):
+        done = "is now an editors' pick" if is_featured else "is no longer an editors' pick"
+        messages.success(request, f"The comment by {comment.name} {done}.")
+    return redirect(_back_to(request, comment))
+
+
+@require_GET
+def count(request, article_id):
+    """The article's published comment count, for the page's "new comments" notice.
+
+    Cached like any reader page, and renewed whenever a comment is published or taken down.
+    """
+    article = get_object_or_404(Article.objects.published(), pk=article_id)
+    total = CommentSettings.load_with_counts(article).comment_total
+    return caching.mark(JsonResponse({"comments": total}), {f"comments:{article.pk}"})
+
+
+@never_cache  # The reader's own: never stored, never shared.
+@require_GET
+def awaiting_review(request, article_id):
+    """The reader's own comments on the article that wait for a moderator, as HTML."""
+    article = get_object_or_404(Article.objects.published(), pk=article_id)
+    reader = readers.reader_of(request)
+    comments = Comment.objects.awaiting_review_for(reader).filter(article=article)
+    html = render_to_string("comments/_awaiting_review.html", {"comments": comments})
+    return HttpResponse(html)
+
+
+@never_cache
+@require_GET
+def confirm_replies(request, token):
+    """The signed link in the confirmation email: reply emails may now be sent."""
+    try:
+        email = notifications.email_of_confirm_token(token)
+    except signing.BadSignature:
+        return render(request, "comments/replies.html", {"is_bad_link": True}, status=400)
+    notifications.confirm(email)
+    return render(request, "comments/replies.html", {"is_confirmed": True})
+
+
+@csrf_exempt  # The signed token is the proof; mail clients' one-click POST has no CSRF token.
+@never_cache
+@require_http_methods(["GET", "POST"])
+def unsubscribe_replies(request, token):
+    """Stop reply emails: a button on GET (link scanners open links), done on POST, which
+    is also what a mail client's one-click unsubscribe sends (RFC 8058)."""
+    try:
+        email = notifications.email_of_unsubscribe_token(token)
+    except signing.BadSignature:
+        return render(request, "comments/replies.html", {"is_bad_link": True}, status=400)
+    if request.method == "POST":
+        notifications.unsubscribe(email)
+        return render(request, "comments/replies.html", {"is_unsubscribed": True})
+    return render(request, "comments/replies.html", {"unsubscribe_url": request.path})
+
+
+def _back_to(request, comment):
+    """The page the reader acted from (their order and page of comments), at the comment."""
+    referer = request.headers.get("Referer", "").split("#")[0]
+    if referer and url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return f"{referer}#comment-{comment.pk}"
+    return comment.get_absolute_url()
+
+
+def _wants_json(request):
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _is_same_origin(request):
+    """Browsers name the page a POST came from; another site's page may not like for a reader."""
+    origin = request.headers.get("Origin")
+    if origin is None or origin == "null":
+        return origin is None
+    return url_has_allowed_host_and_scheme(
+        origin, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
 
 
 def _is_csrf_ok(request):
@@ -103,9 +256,10 @@ def _is_csrf_ok(request):
 
 
 def _reader_key(request):
-    """Who is reporting: their account, else their session (created if they have none)."""
+    """Who is reporting: their account, else the reader cookie they got by commenting, else
+    their address (so that cookie-less clients from one address are one reader)."""
     if request.user.is_authenticated:
         return f"user:{request.user.pk}"
-    if not request.session.session_key:
-        request.session.save()
-    return f"session:{request.session.session_key}"
+    if reader := readers.reader_of(request):
+        return f"reader:{reader}"
+    return f"address:{moderation.reporter_address(client_address(request))}"

@@ -85,7 +85,6 @@ def make_staff(role=None, *, byline=False, **overrides):
 def make_comment(*, article=None, **overrides):
     """A published reader comment, stored as the pipeline would have let it through."""
     from comments.models import Comment
-    from comments.moderation import tell_page_cache
 
     n = next(_serial)
     fields = {
@@ -97,8 +96,10 @@ def make_comment(*, article=None, **overrides):
         "rule": "passed",
     }
     fields.update(overrides)
-    comment = Comment.objects.create(article=article or make_article(), **fields)
-    tell_page_cache("", comment.status)
+    parent = fields.pop("parent", None)
+    comment = Comment(article=article or (parent.article if parent else make_article()), **fields)
+    comment.place_under(parent)
+    comment.save()
     return comment
 
 

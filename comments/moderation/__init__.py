@@ -4,24 +4,29 @@
 - `phases`: the pipeline's phases in order, each returning a verdict or nothing;
 - `pipeline`: `submit()`, which runs a valid form through them and stores the comment;
 - `wordlists`: whole-word matching of the banned and suspect terms;
-- `decisions`: every later change of a comment's status (decisions, reports, bans,
-  erasure), each written to the moderation log.
+- `decisions`: every later change of a comment's status (decisions and their undo,
+  reports, bans, erasure), each written to the moderation log.
 """
 
+from comments.moderation.addresses import network_of, reporter_address
 from comments.moderation.decisions import (
     ACTIONS,
     AlreadyDecided,
     AlreadyReported,
+    CannotUndo,
+    TooManyReports,
     approve,
     ban_author,
     decide,
     decide_many,
     erase,
+    feature,
     mark_spam,
     reject,
     remove,
     report,
-    tell_page_cache,
+    undo,
+    undoable_decision,
 )
 from comments.moderation.form import FORM_MIN_AGE, CommentForm, is_staff, issue_form_token
 from comments.moderation.phases import URL_RE
@@ -36,6 +41,8 @@ __all__ = [
     "URL_RE",
     "AlreadyDecided",
     "AlreadyReported",
+    "CannotUndo",
+    "TooManyReports",
     "CommentForm",
     "Outcome",
     "approve",
@@ -43,13 +50,17 @@ __all__ = [
     "decide",
     "decide_many",
     "erase",
+    "feature",
     "find_terms",
     "is_staff",
     "issue_form_token",
     "mark_spam",
+    "network_of",
     "reject",
     "remove",
     "report",
+    "reporter_address",
     "submit",
-    "tell_page_cache",
+    "undo",
+    "undoable_decision",
 ]

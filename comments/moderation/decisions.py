@@ -4,60 +4,104 @@ Moderators' decisions (`decide` and its named forms, `decide_many`), bans, reade
 and the legal erasure; the queue, the admin and the management commands all call these.
 """
 
+import math
+from datetime import timedelta
+
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
-from articles import caching
+from comments import notifications
 from comments.models import (
     BannedEmail,
     BannedNetwork,
     Comment,
     CommentSettings,
     CommentStatus,
+    ConfirmedEmail,
     DecisionReason,
     LogAction,
     ModerationLogEntry,
     Report,
     Rule,
 )
+from comments.moderation.addresses import network_of, reporter_address
+from comments.moderation.counting import count_in_window, seconds_left
+from newsroom.logs import security_event
 
 
 class AlreadyReported(Exception):
     pass
 
 
-def report(*, comment, reader_key, reason, note=""):
-    """Store a reader's report; enough open reports hold a published comment for review."""
+class TooManyReports(Exception):
+    """A reader reporting in bulk; `retry_after` seconds until they may report again."""
+
+    def __init__(self, retry_after):
+        self.retry_after = retry_after
+        super().__init__(
+            "You have reported many comments in a short time. The moderators have your "
+            f"reports; you can report again in {math.ceil(retry_after / 60)} minutes."
+        )
+
+
+def report(*, comment, reader_key, ip, reason, note=""):
+    """Store a reader's report; enough reporters hold a published comment for review.
+
+    Reporters count once per address (`reporter_address`): one person's cookie-less
+    clients, or fresh cookies, add nothing. Staff comments are never held by reports.
+    """
+    address = reporter_address(ip)
+    _limit_reports(reader_key, address)
     with transaction.atomic():
         try:
             with transaction.atomic():
                 Report.objects.create(
-                    comment=comment, reader_key=reader_key, reason=reason, note=note.strip()
+                    comment=comment,
+                    reader_key=reader_key,
+                    address=address,
+                    ip_network=network_of(ip),
+                    reason=reason,
+                    note=note.strip(),
                 )
         except IntegrityError:
             raise AlreadyReported("You have already reported this comment.") from None
         Comment.objects.filter(pk=comment.pk).update(open_report_count=F("open_report_count") + 1)
-        comment.refresh_from_db(fields=["status", "revision", "open_report_count"])
-        threshold = CommentSettings.load().report_threshold
-        if comment.status == CommentStatus.PUBLISHED and comment.open_report_count >= threshold:
-            held = Comment.objects.filter(pk=comment.pk, revision=comment.revision).update(
-                status=CommentStatus.PENDING,
+        comment.refresh_from_db(fields=["status", "revision", "open_report_count", "decided_at"])
+        if comment.status != CommentStatus.PUBLISHED or comment.is_by_staff:
+            return
+        reporters = Report.objects.open_on(comment).values("address").distinct().count()
+        if reporters < CommentSettings.load().report_threshold:
+            return
+        why = f"{reporters} readers reported it"
+        held = Comment.objects.filter(pk=comment.pk, revision=comment.revision).update(
+            status=CommentStatus.PENDING, rule=Rule.REPORTS, reason=why, revision=F("revision") + 1
+        )
+        if held:
+            log_change(
+                comment,
+                None,
+                LogAction.HELD,
+                CommentStatus.PUBLISHED,
+                CommentStatus.PENDING,
                 rule=Rule.REPORTS,
-                reason=f"{comment.open_report_count} reader reports",
-                revision=F("revision") + 1,
+                reason=why,
             )
-            if held:
-                log_change(
-                    comment,
-                    None,
-                    LogAction.HELD,
-                    CommentStatus.PUBLISHED,
-                    CommentStatus.PENDING,
-                    rule=Rule.REPORTS,
-                    reason=f"{comment.open_report_count} reader reports",
-                )
+
+
+def _limit_reports(reader_key, address):
+    over = [
+        window
+        for window, limit in settings.REPORT_RATE_LIMITS
+        for subject in {reader_key, address}
+        if count_in_window(f"comments:reports:{subject}", window) > limit
+    ]
+    if over:
+        security_event("report_rate_limited", address=address, window=min(over))
+        raise TooManyReports(seconds_left(over))
 
 
 class AlreadyDecided(Exception):
@@ -70,6 +114,16 @@ ACTIONS = {
     "spam": (CommentStatus.SPAM, LogAction.SPAM),
     "remove": (CommentStatus.REMOVED, LogAction.REMOVED),
 }
+# What a decision changes, and so what its undo puts back.
+DECISION_FIELDS = [
+    "status",
+    "decided_at",
+    "first_decided_at",
+    "decided_by_id",
+    "decision_reason",
+    "open_report_count",
+]
+UNDO_SECONDS = 5 * 60
 
 
 @transaction.atomic
@@ -104,9 +158,67 @@ def decide(*, comment, by, action, revision, reason=""):
             f"Comment {comment.pk} was already decided by {name}: "
             f"it is now {current.get_status_display().lower()}. Nothing was changed."
         )
-    from_status = comment.status
+    before = {name: getattr(comment, name) for name in DECISION_FIELDS}
     comment.refresh_from_db()
-    log_change(comment, by, log_action, from_status, to_status, reason=reason)
+    log_change(
+        comment,
+        by,
+        log_action,
+        before["status"],
+        to_status,
+        reason=reason,
+        undo_state={"revision": comment.revision, "fields": before},
+    )
+    return comment
+
+
+class CannotUndo(Exception):
+    """The decision is not the asker's, too old, or already overtaken; nothing was changed."""
+
+
+def undoable_decision(*, by, at=None):
+    """`by`'s latest decision that may still be undone, or None."""
+    since = (at or timezone.now()) - timedelta(seconds=UNDO_SECONDS)
+    return (
+        ModerationLogEntry.objects.filter(actor=by, logged_at__gte=since)
+        .exclude(undo_state={})
+        .select_related("comment")
+        .order_by("-logged_at", "-pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def undo(*, entry, by):
+    """Put the comment back as it was before `entry`, a decision `by` made moments ago.
+
+    Only while nobody has decided it since: the UPDATE matches the revision the decision
+    left, so an undo never overwrites a later decision, and a second undo changes nothing.
+    """
+    too_old = timezone.now() - entry.logged_at > timedelta(seconds=UNDO_SECONDS)
+    if entry.actor_id != by.pk or not entry.undo_state or too_old:
+        raise CannotUndo(
+            f"Only your own decisions of the last {UNDO_SECONDS // 60} minutes can be undone."
+        )
+    before = dict(entry.undo_state["fields"])
+    for name in ["decided_at", "first_decided_at"]:
+        before[name] = parse_datetime(before[name]) if before[name] else None
+    changed = Comment.objects.filter(
+        pk=entry.comment_id, revision=entry.undo_state["revision"]
+    ).update(revision=F("revision") + 1, **before)
+    if not changed:
+        raise CannotUndo(
+            f"Comment {entry.comment_id} was decided again after your decision: nothing was undone."
+        )
+    comment = Comment.objects.get(pk=entry.comment_id)
+    log_change(
+        comment,
+        by,
+        LogAction.UNDONE,
+        entry.to_status,
+        comment.status,
+        reason=f"undid “{entry.get_action_display()}”",
+    )
     return comment
 
 
@@ -141,8 +253,24 @@ def decide_many(*, selections, by, action, reason=""):
 
 
 @transaction.atomic
+def feature(*, comment, by, is_featured=True):
+    """Make a published comment an editors' pick (or withdraw it); returns whether it changed."""
+    changed = (
+        Comment.objects.published()
+        .filter(pk=comment.pk)
+        .exclude(is_featured=is_featured)
+        .update(is_featured=is_featured, featured_at=timezone.now() if is_featured else None)
+    )
+    if changed:
+        action = LogAction.FEATURED if is_featured else LogAction.UNFEATURED
+        log_change(comment, by, action, comment.status, comment.status)
+    return bool(changed)
+
+
+@transaction.atomic
 def ban_author(*, comment, by, include_network=False, expires_at=None, reject_pending=False):
-    """Ban the comment's author by email (and optionally network); returns comments rejected."""
+    """Ban the comment's author by email (and optionally network); returns the comments
+    rejected with it."""
     ban = {"expires_at": expires_at, "created_by": by, "note": f"Banned from comment {comment.pk}"}
     BannedEmail.objects.update_or_create(email=comment.email, defaults=ban)
     banned = "email"
@@ -151,20 +279,21 @@ def ban_author(*, comment, by, include_network=False, expires_at=None, reject_pe
         banned = "email and network"
     until = f" until {expires_at:%Y-%m-%d %H:%M}" if expires_at else ""
     log_change(comment, by, LogAction.BANNED, comment.status, comment.status, reason=banned + until)
-    rejected = 0
+    rejected = []
     if reject_pending:
         for pending in Comment.objects.in_moderation().filter(email=comment.email):
             try:
-                decide(
-                    comment=pending,
-                    by=by,
-                    action="reject",
-                    revision=pending.revision,
-                    reason=DecisionReason.ABUSE,
+                rejected.append(
+                    decide(
+                        comment=pending,
+                        by=by,
+                        action="reject",
+                        revision=pending.revision,
+                        reason=DecisionReason.BANNED_AUTHOR,
+                    )
                 )
             except AlreadyDecided:
                 continue  # Another moderator got there first; their decision stands.
-            rejected += 1
     return rejected
 
 
@@ -184,12 +313,14 @@ def erase(*, email, by=None, reference=""):
             email=f"erased-{comment.pk}@erased.invalid",
             body="",
             ip_network="",
+            reader_key="",
             user=None,
             matched_terms=[],
             reason="",
             status=CommentStatus.REMOVED,
             revision=F("revision") + 1,
             open_report_count=0,
+            wants_reply_emails=False,
         )
         Report.objects.filter(comment=comment).update(note="")
         log_change(
@@ -200,6 +331,7 @@ def erase(*, email, by=None, reference=""):
             CommentStatus.REMOVED,
             reason=f"legal request {reference}".strip(),
         )
+    ConfirmedEmail.objects.filter(email=email).delete()  # Their address, kept for reply emails.
     if not comments:  # The request is on record even when there was nothing to erase.
         ModerationLogEntry.objects.create(
             actor=by, action=LogAction.ERASED, reason=f"legal request {reference}: nothing found"
@@ -207,21 +339,11 @@ def erase(*, email, by=None, reference=""):
     return len(comments)
 
 
-def tell_page_cache(from_status, to_status):
-    """Tell the page cache when a comment enters or leaves readers' pages.
-
-    Only published comments are shown, so held, rejected and spam ones change no page; a
-    flood of them leaves every cached page in place. Erasure only touches a published
-    comment's text and name by removing it, which this sees too.
-    """
-    if from_status != to_status and CommentStatus.PUBLISHED in (from_status, to_status):
-        caching.content_changed(moves_schedule=False)
-
-
-def log_change(comment, actor, action, from_status, to_status, *, rule="", reason=""):
-    # Every status change passes here, the pipeline's, the moderators' and the report
-    # threshold's; most are conditional UPDATEs, which no save signal sees.
-    tell_page_cache(from_status, to_status)
+def log_change(
+    comment, actor, action, from_status, to_status, *, rule="", reason="", undo_state=None
+):
+    if to_status == CommentStatus.PUBLISHED and from_status != to_status:
+        notifications.reply_published(comment)
     ModerationLogEntry.objects.create(
         comment=comment,
         article_id=comment.article_id,
@@ -231,4 +353,5 @@ def log_change(comment, actor, action, from_status, to_status, *, rule="", reaso
         to_status=to_status,
         rule=rule,
         reason=reason[:300],
+        undo_state=undo_state or {},
     )

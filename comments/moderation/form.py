@@ -101,6 +101,7 @@ class CommentForm(forms.Form):
     token = TypedText()
     website = TypedText()  # The honeypot: hidden from people.
     parent = TypedText()
+    wants_reply_emails = forms.BooleanField(required=False)
 
     def __init__(self, data=None, *, article, user=None, reply_to=None):
         super().__init__(data)
@@ -190,8 +191,6 @@ class CommentForm(forms.Form):
                 "posted here. Your text is kept: send it as a comment on this article."
             )
         self.reply_to = parent
-        if parent.parent_id is not None:
-            raise ValidationError("You can only reply to a published top-level comment.")
         return parent
 
     def integrity_error(self):

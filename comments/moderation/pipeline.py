@@ -4,10 +4,12 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from comments import notifications
 from comments.models import Comment, CommentSettings, CommentStatus, DecisionReason, LogAction
+from comments.moderation.addresses import network_of
 from comments.moderation.decisions import log_change
 from comments.moderation.form import stale_form
-from comments.moderation.phases import PHASES, Draft, Refusal, network_of
+from comments.moderation.phases import PHASES, Draft, Refusal
 
 HELD_MESSAGE = (
     "Thank you. Your comment is held for review: "
@@ -40,8 +42,12 @@ def refused(refusal):
     )
 
 
-def submit(form, *, ip="", is_csrf_ok=True):
-    """Run a comment form through the pipeline; store the comment unless a phase refuses it."""
+def submit(form, *, ip="", reader="", is_csrf_ok=True):
+    """Run a comment form through the pipeline; store the comment unless a phase refuses it.
+
+    `reader` is the poster's signed reader identity (comments/readers.py), so that they see
+    their own held comments.
+    """
     if not is_csrf_ok:
         return refused(Refusal(stale_form("the security check failed")))
     if not form.is_valid():
@@ -51,15 +57,19 @@ def submit(form, *, ip="", is_csrf_ok=True):
     data = form.cleaned_data
     comment = Comment(
         article=form.article,
-        parent=data["parent"],
         name=data["name"],
         email=data["email"],
         body=data["body"],
         ip_network=network_of(ip),
+        reader_key=reader,
+        wants_reply_emails=data["wants_reply_emails"],
     )
+    comment.place_under(data["parent"])
     if form.staff_user:
         comment.user, comment.is_by_staff = form.staff_user, True
-    draft = Draft(comment, CommentSettings.load(), ip=ip, is_by_staff=comment.is_by_staff)
+    draft = Draft(
+        comment, CommentSettings.load(), ip=ip, is_by_staff=comment.is_by_staff, reader=reader
+    )
     for phase in PHASES:
         if (verdict := phase(draft)) is not None:
             break
@@ -80,6 +90,8 @@ def submit(form, *, ip="", is_csrf_ok=True):
             rule=comment.rule,
             reason=comment.reason,
         )
+    if comment.status in (CommentStatus.PUBLISHED, CommentStatus.PENDING):
+        notifications.comment_posted(comment)
     if comment.status == CommentStatus.PUBLISHED:
         return Outcome(True, PUBLISHED_MESSAGE, comment)
     if comment.status == CommentStatus.PENDING:

@@ -1,13 +1,14 @@
 import re
 
 from django import template
-from django.core.paginator import Paginator
-from django.db.models import Q
+from django.contrib.messages import get_messages
+from django.template.loader import render_to_string
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
 from articles import caching
-from comments.models import Comment, CommentSettings
+from comments import readers
+from comments.models import Comment
 from comments.moderation import URL_RE, CommentForm
 
 register = template.Library()
@@ -15,46 +16,31 @@ register = template.Library()
 TRAILING_PUNCTUATION = ".,;:!?'\""
 
 
-@register.inclusion_tag("comments/_block.html", takes_context=True)
-def comment_block(context, article):
-    """The comment area under an article: count, threads page by page, and the form.
+def render_comment_block(request, article, section):
+    """The comment area under an article, as HTML for the article page (a Jinja2 template):
+    picks, threads in the reader's order, the form.
 
-    Two queries however many comments and replies: settings with the counts, and one for
-    the page's threads together with their replies.
+    The view makes the section (comments/threads.py, two queries) and says when it closes.
+    A page that is never shared (right after posting, with its message) also lists the
+    reader's own held comments; shared pages get those from an uncached fetch
+    (comments:awaiting_review).
     """
-    request = context["request"]
-    desk = CommentSettings.load_with_counts(article)
-    published = Comment.objects.published().filter(article=article)
-    per_page = desk.threads_per_page
-    all_threads = published.filter(parent=None).order_by("posted_at", "pk")
-    paginator = Paginator(all_threads, per_page)
-    paginator.count = desk.thread_total  # Already counted: no second COUNT query.
-    page = paginator.get_page(request.GET.get("comments_page"))
-    # Sliced by hand so that the query runs (and is counted) even when there are none.
-    start = (page.number - 1) * per_page
-    thread_ids = all_threads.values("pk")[start : start + per_page]
-    threads, replies = [], {}
-    for comment in published.filter(Q(pk__in=thread_ids) | Q(parent__in=thread_ids)).order_by(
-        "posted_at", "pk"
-    ):
-        if comment.parent_id is None:
-            threads.append(comment)
-        else:
-            replies.setdefault(comment.parent_id, []).append(comment)
-    for thread in threads:
-        thread.thread_replies = replies.get(thread.pk, [])
-    is_open = desk.is_thread_open(article)
-    if is_open:
-        caching.changes_at(request, desk.closes_at(article))
-    return {
+    is_private = caching.is_private(request)
+    context = {
+        "section": section,
         "article": article,
-        "comment_count": desk.comment_total,
-        "page": page,
-        "threads": threads,
-        "is_open": is_open,
+        "is_open": section.is_open,
         "form": CommentForm(article=article, user=request.user),
         "request": request,
+        "can_feature": request.user.has_perm("comments.feature_comment"),
+        "posted_messages": [m for m in get_messages(request) if "comment" in m.tags],
+        "awaiting_review": (
+            Comment.objects.awaiting_review_for(readers.reader_of(request)).filter(article=article)
+            if is_private
+            else []
+        ),
     }
+    return render_to_string("comments/_block.html", context, request=request)
 
 
 @register.filter

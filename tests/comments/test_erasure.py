@@ -3,7 +3,7 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from comments.models import Comment, LogAction, ModerationLogEntry, Report
+from comments.models import Comment, ConfirmedEmail, LogAction, ModerationLogEntry, Report
 from tests.factories import make_comment
 
 pytestmark = pytest.mark.django_db
@@ -12,8 +12,15 @@ pytestmark = pytest.mark.django_db
 def test_erasure_wipes_the_commenters_data_and_logs_it(moderator, capsys):
     mine = [
         make_comment(email="Gone@Example.org", name="Gone Person", body="My words"),
-        make_comment(email="gone@example.org", status="pending", body="Held words"),
+        make_comment(
+            email="gone@example.org",
+            status="pending",
+            body="Held words",
+            reader_key="their-reader-id",
+            wants_reply_emails=True,
+        ),
     ]
+    ConfirmedEmail.objects.create(email="gone@example.org")
     Report.objects.create(comment=mine[0], reader_key="k", reason="other", note="quotes My words")
     theirs = make_comment(email="stays@example.org", parent=None, body="Other words")
     call_command("erase_commenter", "gone@example.org", "--reference", "GDPR-17", "--by", "moira")
@@ -26,9 +33,11 @@ def test_erasure_wipes_the_commenters_data_and_logs_it(moderator, capsys):
             "",
             "removed",
         )
+        assert (comment.reader_key, comment.wants_reply_emails) == ("", False)
         assert "gone" not in comment.email
     assert not Comment.objects.filter(body__contains="words", email__contains="gone").exists()
     assert Report.objects.get().note == ""
+    assert not ConfirmedEmail.objects.exists()
     entries = ModerationLogEntry.objects.filter(action=LogAction.ERASED)
     assert entries.count() == 2
     assert set(entries.values_list("reason", "actor__username")) == {
