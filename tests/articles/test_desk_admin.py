@@ -341,7 +341,7 @@ def test_calendar_shows_due_and_scheduled_stories_by_day_and_section(desk):
     day = page.split(f'datetime="{wednesday:%Y-%m-%d}"')[1].split("</section>")[0]
     assert "Science" in day and "Due 09:00" in day and "Planned piece" in day
     # A scheduled story past its time is live: the calendar says so without waiting for cron.
-    timed = "Went live" if wednesday + timedelta(hours=3) <= timezone.now() else "Goes live"
+    timed = "Published" if wednesday + timedelta(hours=3) <= timezone.now() else "Goes live"
     assert "No section" in day and f"{timed} 12:00" in day and "Timed piece" in day
     assert "Dead piece" not in page
     next_week = desk.get(f"{CALENDAR}?week={monday + timedelta(days=7):%Y-%m-%d}")
