@@ -229,7 +229,10 @@ def test_stories_open_only_to_their_author_and_their_desk(client, newsroom, role
 # The desk's own pages and the moderation desk.
 # (anonymous, reader, reporter, desk_editor, editor, moderator, superuser)
 STAFF_PAGES = {
-    "admin:index": ("login", "login", "open", "open", "open", "open", "open"),
+    # A reporter's landing page is their stories: the admin's index sends them there.
+    "admin:index": ("login", "login", "gone", "open", "open", "open", "open"),
+    "desk:my_stories": ("login", "login", "open", "open", "open", "denied", "open"),
+    "desk:notifications": ("login", "login", "open", "open", "open", "denied", "open"),
     "desk:index": ("login", "login", "open", "open", "open", "denied", "open"),
     "desk:calendar": ("login", "login", "open", "open", "open", "denied", "open"),
     "comments:queue": ("login", "denied", "denied", "denied", "denied", "open", "open"),
