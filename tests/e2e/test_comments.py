@@ -19,6 +19,12 @@ DESK_PAGES = {
 }
 
 
+def desk_pages(article):
+    """The desk's pages, with the history of the held commenter's card."""
+    held = article.comments.get(status="pending")
+    return {**DESK_PAGES, "moderation-history": f"/moderation/history/{held.pk}/"}
+
+
 @pytest.fixture
 def discussed_article(reader_site):
     """The reader site's article with a reply, a held and reported comment, and a rejected one."""
@@ -68,7 +74,7 @@ def test_moderation_pages_have_no_accessibility_violations(
     page, discussed_article, django_user_model
 ):
     log_in(page, django_user_model.objects.create_superuser("chief", password=PASSWORD))
-    for name, url in DESK_PAGES.items():
+    for name, url in desk_pages(discussed_article).items():
         page.goto(url)
         assert axe_violations(page) == [], name
         screenshot(page, name)
@@ -77,7 +83,7 @@ def test_moderation_pages_have_no_accessibility_violations(
 @pytest.mark.django_db
 def test_moderation_pages_are_valid_html(client, discussed_article, django_user_model, tmp_path):
     client.force_login(django_user_model.objects.create_superuser("chief"))
-    for name, url in DESK_PAGES.items():
+    for name, url in desk_pages(discussed_article).items():
         response = client.get(url)
         assert response.status_code == 200, name
         (tmp_path / f"{name}.html").write_bytes(response.content)
