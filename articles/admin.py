@@ -11,6 +11,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import HttpResponseRedirect
 from django.urls import reverse
@@ -21,7 +22,7 @@ from django.utils.html import format_html
 from articles import presence, previews, revisions, workflow
 from articles.admin_inlines import BylineInline, CorrectionInline, SourceInline
 from articles.desk.forms import ArticleEditionForm, TransitionForm
-from articles.desk.views import compare_url
+from articles.desk.views import another_desks_story, compare_url
 from articles.editor import BodyEditor
 from articles.images import LeadImageField
 from articles.models import (
@@ -44,6 +45,14 @@ BULK_PERMISSION_NAMES = {
     workflow.SUBMIT_PERMISSION: "submit",
     workflow.PUBLISH_PERMISSION: "publish",
 }
+
+
+class StoryOnAnotherDesk(PermissionDenied):
+    """A story that exists but is not on this person's desk (a 403 however it is reached)."""
+
+    def __init__(self, article):
+        super().__init__(f"“{article.headline}” is on another desk.")
+        self.article = article
 
 
 def bulk_move(action):
@@ -95,7 +104,7 @@ class ArticleChangeList(ChangeList):
 
 def list_time(at):
     """A time in the article list: short, in the newsroom's zone, named."""
-    return date_format(timezone.localtime(at), "j M H:i T")
+    return date_format(timezone.localtime(at), "SHORT_DATETIME_FORMAT")
 
 
 @admin.register(Article)
@@ -183,6 +192,23 @@ class ArticleAdmin(AutocompleteByIdMixin, admin.ModelAdmin):
             .with_last_move()
             .needing_action_first(timezone.now())
         )
+
+    def get_object(self, request, object_id, from_field=None):
+        article = super().get_object(request, object_id, from_field)
+        if article is None and self.has_view_or_change_permission(request):
+            # Not on this person's desk: say so rather than "doesn't exist".
+            try:
+                elsewhere = Article.objects.select_related("section").get(pk=object_id)
+            except (Article.DoesNotExist, ValueError, ValidationError):
+                return None
+            raise StoryOnAnotherDesk(elsewhere)
+        return article
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except StoryOnAnotherDesk as refusal:
+            return another_desks_story(request, refusal.article)
 
     def get_changelist(self, request, **kwargs):
         return ArticleChangeList
@@ -361,13 +387,11 @@ class ArticleAdmin(AutocompleteByIdMixin, admin.ModelAdmin):
 
     @admin.display(description="state", ordering="state_rank")
     def state_badge(self, article):
-        label = article.get_status_display()
-        if article.status == State.SCHEDULED and article.published_at <= timezone.now():
-            label += " (overdue)"
-        if article.status == State.DRAFT and article.last_move == workflow.Action.RETURN:
-            label = "Returned"
+        status = article.shown_status
+        if status == State.DRAFT and article.last_move == workflow.Action.RETURN:
+            return format_html('<span class="desk-badge desk-badge--draft">Returned</span>')
         return format_html(
-            '<span class="desk-badge desk-badge--{}">{}</span>', article.status, label
+            '<span class="desk-badge desk-badge--{}">{}</span>', status, status.label
         )
 
     @admin.display(description="bylines")
@@ -390,7 +414,7 @@ class ArticleAdmin(AutocompleteByIdMixin, admin.ModelAdmin):
 
     @admin.display(description="updated", ordering="modified_at")
     def updated(self, article):
-        return list_time(article.modified_at)
+        return format_html('<span class="desk-list-time">{}</span>', list_time(article.modified_at))
 
     # Bulk moves (made by bulk_move() from the workflow's table): each article on its own,
     # permission and rules checked per article.

@@ -21,7 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
-from articles import workflow
+from articles import revisions, workflow
 from articles.models import Article, Byline, EditorialAction, Section, Source
 
 DRAFT_SUFFIXES = (".txt", ".json")
@@ -372,10 +372,11 @@ def json_type(value):
 # Saving ---------------------------------------------------------------------------------
 
 
-def import_draft_file(path, *, authors=(), publish=False, dry_run=False):
+def import_draft_file(path, *, authors=(), publish=False, dry_run=False, origin="the pipeline"):
     """Parse one draft file and file it as an article with these bylines, all or nothing.
 
-    A dry run goes through every step, publish checks included, then rolls it all back.
+    Its first version names where it came from (`origin`, and the file). A dry run goes
+    through every step, publish checks included, then rolls it all back.
     """
     outcome = ImportOutcome(path=Path(path))
     try:
@@ -386,6 +387,12 @@ def import_draft_file(path, *, authors=(), publish=False, dry_run=False):
                 outcome.article, outcome.notes = save_draft(draft, authors=authors)
                 outcome.is_new = True
                 set_arrival_status(outcome.article, publish=publish)
+                revisions.record(
+                    outcome.article,
+                    None,
+                    summary="Imported",
+                    origin=f"{origin}, from {outcome.path.name}",
+                )
             if dry_run:
                 transaction.set_rollback(True)
     except DraftError as error:

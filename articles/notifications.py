@@ -155,4 +155,4 @@ def message(event, notification):
 
 
 def local_time(at):
-    return date_format(timezone.localtime(at), "j M Y H:i T") if at else "at no set time"
+    return date_format(timezone.localtime(at), "SHORT_DATETIME_FORMAT") if at else "at no set time"

@@ -15,8 +15,9 @@ from difflib import SequenceMatcher
 from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
@@ -84,8 +85,9 @@ def snapshot(article):
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
 
 
-def record(article, by, *, summary=""):
-    """Keep what the article says now as its next revision, by `by` (a user or None).
+def record(article, by, *, summary="", origin=""):
+    """Keep what the article says now as its next revision, by `by` (a user or None, with
+    `origin` saying where a version no one saved came from).
 
     Callers hold the article's row lock (the admin's save does), so numbers never collide.
     """
@@ -94,6 +96,7 @@ def record(article, by, *, summary=""):
         number=latest_number(article) + 1,
         created_by=by,
         summary=summary,
+        origin=origin,
         snapshot=snapshot(article),
     )
 
@@ -141,16 +144,26 @@ def restore(revision, *, by):
     return record(article, by, summary=f"Restored version {revision.number}")
 
 
+def restore_changes(revision):
+    """What restoring `revision` would change: its words, placement and rows, never the state."""
+    article = revision.article
+    return compare(snapshot(article), revision.snapshot, fields=RESTORED_FIELDS + RELATED)
+
+
 @dataclass
 class FieldChange:
     label: str
     paragraphs: list  # of (kind, html): kind is "same", "removed", "added", "changed" or "gap"
 
 
-def compare(old, new):
+# Kept beside the fields: the placement and the story's rows.
+RELATED = ["section", "bylines", "sources", "tags"]
+
+
+def compare(old, new, *, fields=RESTORED_FIELDS + PUBLICATION_FIELDS + RELATED):
     """The fields that differ between two snapshots, each as a readable diff."""
     changes = []
-    for name in RESTORED_FIELDS + PUBLICATION_FIELDS + ["section", "bylines", "sources", "tags"]:
+    for name in fields:
         before, after = old.get(name), new.get(name)
         if before == after:
             continue
@@ -185,7 +198,7 @@ def as_text(name, value):
     if name in CHOICES:
         return str(CHOICES[name].get(value, value))
     if name in ("published_at", "unpublish_at"):
-        return dateformat.format(timezone.localtime(parse_datetime(value)), "j M Y, H:i T")
+        return date_format(timezone.localtime(parse_datetime(value)), "SHORT_DATETIME_FORMAT")
     if isinstance(value, bool):
         return "Yes" if value else "No"
     return str(value)

@@ -33,6 +33,13 @@ def is_live(article, now=None):
     )
 
 
+def shown_status(article, now=None):
+    """The state the desk shows: a scheduled story readers already see is published."""
+    if article.status == ArticleStatus.SCHEDULED and is_live(article, now):
+        return ArticleStatus.PUBLISHED
+    return ArticleStatus(article.status)
+
+
 class VisibilityQuerySet(models.QuerySet):
     def published(self):
         """Articles a reader may see now: live, and their publication time has come.

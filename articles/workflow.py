@@ -123,6 +123,7 @@ class Check:
     key: str
     label: str
     passed: bool
+    applies: bool = True  # False: nothing to check (no lead image, so no alt text needed)
 
 
 def publish_checklist(article):
@@ -139,11 +140,13 @@ def publish_checklist(article):
             "lead_image_alt",
             "alt text for the lead image",
             not has_image or bool(article.lead_image_alt.strip()),
+            applies=has_image,
         ),
         Check(
             "lead_image_credit",
             "credit for the lead image",
             not has_image or bool(article.lead_image_credit.strip()),
+            applies=has_image,
         ),
     ]
 
@@ -199,7 +202,11 @@ def assign(*, article, by, assignee, due_at):
     article.assignee, article.due_at = assignee, due_at
     article.save(update_fields=["assignee", "due_at", "modified_at"])
     who = assignee.get_username() if assignee else "nobody"
-    due = f", due {date_format(timezone.localtime(due_at), 'j M Y H:i T')}" if due_at else ""
+    due = (
+        f", due {date_format(timezone.localtime(due_at), 'SHORT_DATETIME_FORMAT')}"
+        if due_at
+        else ""
+    )
     return _record(article, by=by, action=Action.ASSIGN, from_state=article.status, note=who + due)
 
 
@@ -254,9 +261,11 @@ def _move(article, *, by, action, note="", at=None, checks=True):
     changed = ["status", "modified_at"]
     now = timezone.now()
     if action == Action.PUBLISH:
-        # A scheduled story whose time has passed has been live since then.
+        # A scheduled story whose time has passed has been live since then; a story readers
+        # have seen before keeps its first date, so republishing it is not news again.
         was_due = from_state == State.SCHEDULED and current.published_at <= now
-        current.published_at = current.published_at if was_due else now
+        if not was_due:
+            current.published_at = current.first_published_at or now
         current.first_published_at = current.first_published_at or current.published_at
         changed += ["published_at", "first_published_at"]
     elif action == Action.SCHEDULE:

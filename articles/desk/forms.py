@@ -4,7 +4,7 @@ someone else's save."""
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.dateformat import format as format_date
+from django.utils.formats import date_format
 
 from articles import revisions, workflow
 from articles.models import Article
@@ -66,6 +66,6 @@ class ArticleEditionForm(forms.ModelForm):
             code="overtaken",
             params={
                 "who": latest.author_name,
-                "when": format_date(timezone.localtime(latest.created_at), "H:i T, j M"),
+                "when": date_format(timezone.localtime(latest.created_at), "SHORT_DATETIME_FORMAT"),
             },
         )

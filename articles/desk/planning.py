@@ -41,7 +41,7 @@ class Entry:
 
     @property
     def label(self):
-        return {DUE: "Due", SCHEDULED: "Goes live", PUBLISHED: "Went live"}[self.kind]
+        return {DUE: "Due", SCHEDULED: "Goes live", PUBLISHED: "Published"}[self.kind]
 
     @property
     def field_label(self):
@@ -127,7 +127,7 @@ def reschedule(request, pk):
         messages.error(request, str(refused))
         return back_to_calendar(week)
     what = "is due" if kind == DUE else "goes live"
-    when = date_format(timezone.localtime(at), "j M Y H:i T")
+    when = date_format(timezone.localtime(at), "SHORT_DATETIME_FORMAT")
     messages.success(request, f"“{article.headline}” now {what} {when}.")
     return back_to_calendar(timezone.localdate(at).isoformat())
 

@@ -9,15 +9,16 @@ from datetime import timedelta
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateformat import format as format_date
+from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 
-from articles import presence, previews, revisions
-from articles.models import Article, ArticleStatus, PreviewLink, Revision
+from articles import presence, previews, revisions, visibility
+from articles.models import Article, ArticleStatus, Desk, PreviewLink, Revision
 from newsroom.admin import admin_page
 from newsroom.params import whole_number
 
@@ -52,6 +53,23 @@ def story_or_404(request, pk, *, to_change=False):
     return article
 
 
+def another_desks_story(request, article):
+    """The 403 for a story that exists but is not this person's: whose it is, not "gone"."""
+    desks = list(Desk.objects.filter(sections=article.section_id).values_list("name", flat=True))
+    mine = list(Desk.objects.filter(editors=request.user).values_list("name", flat=True))
+    response = desk_page(
+        request,
+        "desk/another_desk.html",
+        "This story is on another desk",
+        article=article,
+        desks=desks,
+        my_desks=mine,
+        is_editor=request.user.has_perm("articles.edit_any_article"),
+    )
+    response.status_code = 403
+    return response
+
+
 def compare_url(article, old, new="live"):
     """One click from anywhere to a diff between two version numbers (0: none yet)."""
     url = reverse("desk:compare", args=[article.pk])
@@ -62,15 +80,22 @@ def compare_url(article, old, new="live"):
 
 
 def index(request):
-    """The editor's queue: in review, approved, scheduled (overdue marked), just published."""
-    articles = article_admin().get_queryset(request)
+    """The editor's queue: in review, approved, scheduled, published in the last 48 hours."""
     now = timezone.now()
-    queue = {State.IN_REVIEW: [], State.APPROVED: [], State.SCHEDULED: []}
-    for article in articles.filter(status__in=queue).order_by("due_at", "published_at", "pk"):
-        queue[article.status].append(article)
-    recent = articles.filter(
-        status=State.PUBLISHED, published_at__gte=now - RECENTLY_PUBLISHED
-    ).order_by("-published_at", "-pk")
+    # A scheduled story readers already see is published, whether or not cron has run.
+    on_desk = (
+        article_admin()
+        .get_queryset(request)
+        .filter(
+            Q(status__in=[State.IN_REVIEW, State.APPROVED])
+            | Q(status=State.SCHEDULED, published_at__gt=now)
+            | Q(visibility.live(now), published_at__gte=now - RECENTLY_PUBLISHED)
+        )
+    )
+    queue = {State.IN_REVIEW: [], State.APPROVED: [], State.SCHEDULED: [], State.PUBLISHED: []}
+    for article in on_desk.order_by("due_at", "published_at", "pk"):
+        queue[visibility.shown_status(article, now)].append(article)
+    recent = sorted(queue[State.PUBLISHED], key=lambda a: (a.published_at, a.pk), reverse=True)
     return desk_page(
         request,
         "desk/index.html",
@@ -79,7 +104,7 @@ def index(request):
             ("In review", queue[State.IN_REVIEW]),
             ("Approved", queue[State.APPROVED]),
             ("Scheduled", queue[State.SCHEDULED]),
-            ("Published in the last 48 hours", list(recent)),
+            ("Published in the last 48 hours", recent),
         ],
         now=now,
     )
@@ -164,7 +189,7 @@ def restore(request, pk, number):
         article,
         f"Restore version {revision.number} of “{article}”?",
         revision=revision,
-        changes=revisions.compare(revisions.snapshot(article), revision.snapshot),
+        changes=revisions.restore_changes(revision),
     )
 
 
@@ -187,7 +212,7 @@ def share(request, pk):
     messages.success(
         request,
         f"Preview link created, working until "
-        f"{format_date(timezone.localtime(link.expires_at), 'j M H:i T')}: "
+        f"{date_format(timezone.localtime(link.expires_at), 'SHORT_DATETIME_FORMAT')}: "
         f"{request.build_absolute_uri(link.get_absolute_url())}",
     )
     return redirect("admin:articles_article_change", article.pk)

@@ -459,6 +459,11 @@ class Article(models.Model):
         return visibility.is_live(self)
 
     @property
+    def shown_status(self):
+        """The state the desk shows (a scheduled story readers already see is published)."""
+        return visibility.shown_status(self)
+
+    @property
     def has_been_published(self):
         """Readers have seen it (or see it now): it takes corrections and keeps old slugs."""
         return self.first_published_at is not None or self.is_live

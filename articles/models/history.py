@@ -103,6 +103,11 @@ class Revision(models.Model):
         related_name="article_revisions",
     )
     summary = models.CharField(max_length=200, blank=True)
+    origin = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Where a version no one saved at the desk came from (the pipeline, the demo).",
+    )
     snapshot = models.JSONField(encoder=DjangoJSONEncoder)
 
     class Meta:
@@ -119,8 +124,11 @@ class Revision(models.Model):
 
     @property
     def author_name(self):
+        """Who made this version: a person, else where it came from (an imported story's)."""
         user = self.created_by
-        return (user.get_full_name() or user.get_username()) if user else "Someone"
+        if user is not None:
+            return user.get_full_name() or user.get_username()
+        return self.origin or "the system"
 
 
 class PreviewLink(models.Model):

@@ -14,14 +14,21 @@ document.addEventListener("DOMContentLoaded", () => {
     const field = form.elements.namedItem(name);
     return field && "value" in field ? field.value.trim() !== "" : null;
   };
-  const inlineValues = (prefix, name) =>
-    Array.from(form.querySelectorAll(`[name^="${prefix}-"][name$="-${name}"]`))
-      .filter((field) => !field.name.includes("__prefix__"))
+  // Whether any row of an inline has the field filled; null when the form has no such row
+  // to read (read-only, or none yet): the server's verdict then stands.
+  const anyRowHas = (prefix, name) => {
+    const fields = Array.from(form.querySelectorAll(`[name^="${prefix}-"][name$="-${name}"]`))
+      .filter((field) => !field.name.includes("__prefix__"));
+    if (!fields.length) {
+      return null;
+    }
+    return fields
       .filter((field) => {
         const remove = form.elements.namedItem(field.name.replace(new RegExp(`${name}$`), "DELETE"));
         return !(remove && remove.checked);
       })
-      .map((field) => field.value.trim());
+      .some((field) => field.value.trim() !== "");
+  };
   const hasLeadImage = () => {
     const upload = form.elements.namedItem("lead_image");
     const clear = form.elements.namedItem("lead_image-clear");
@@ -30,13 +37,14 @@ document.addEventListener("DOMContentLoaded", () => {
     }
     return checklist.dataset.hasLeadImage === "true" && !(clear && clear.checked);
   };
-  const imageNeeds = (name) => (hasLeadImage() ? filled(name) : true);
+  // Without a lead image there is no alt text or credit to check: "none", never "present".
+  const imageNeeds = (name) => (hasLeadImage() ? filled(name) : "none");
   const checks = {
     headline: () => filled("headline"),
     dek: () => filled("dek"),
     section: () => filled("section"),
-    byline: () => inlineValues("bylines", "author").some(Boolean),
-    source: () => inlineValues("sources", "url").some(Boolean),
+    byline: () => anyRowHas("bylines", "author"),
+    source: () => anyRowHas("sources", "url"),
     body: () => filled("body"),
     lead_image_alt: () => imageNeeds("lead_image_alt"),
     lead_image_credit: () => imageNeeds("lead_image_credit"),
@@ -49,10 +57,16 @@ document.addEventListener("DOMContentLoaded", () => {
       if (passed === null) {
         continue;
       }
-      item.classList.toggle("desk-check--pass", passed);
-      item.classList.toggle("desk-check--fail", !passed);
-      item.querySelector(".desk-check__mark").textContent = passed ? "✓" : "✗";
-      item.querySelector(".desk-check__result").textContent = passed ? "present" : "missing";
+      const state = passed === "none" ? "none" : passed ? "pass" : "fail";
+      for (const name of ["pass", "fail", "none"]) {
+        item.classList.toggle(`desk-check--${name}`, name === state);
+      }
+      item.querySelector(".desk-check__mark").textContent = { pass: "✓", fail: "✗", none: "–" }[state];
+      item.querySelector(".desk-check__result").textContent = {
+        pass: "present",
+        fail: "missing",
+        none: "not needed: no lead image",
+      }[state];
     }
   };
   form.addEventListener("input", update);

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from articles import workflow
 from articles.models import Article, EditorialAction
@@ -54,7 +55,7 @@ def test_list_shows_state_section_byline_and_times(desk, editor, tomorrow):
     page = desk.get(CHANGELIST).content.decode()
     for text in ["Budget day", "Politics", "Ann Byline", editor.username, "Goes live", "Updated"]:
         assert text in page, text
-    assert timezone.localtime(tomorrow).strftime("%-d %b %H:%M") in page
+    assert date_format(timezone.localtime(tomorrow), "SHORT_DATETIME_FORMAT") in page
     assert 'class="desk-badge desk-badge--scheduled"' in page
 
 

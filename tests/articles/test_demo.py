@@ -62,6 +62,7 @@ def test_demo_leaves_the_story_without_sources_in_review_for_the_desk(client):
     assert karpathy.status == Article.Status.IN_REVIEW and not karpathy.sources.exists()
     assert f"Filed for review: {karpathy.headline}" in out
     assert client.get(karpathy.get_absolute_url()).status_code == 404
+    assert karpathy.revisions.get().author_name.startswith("the demo, from karpathy")
 
 
 def test_running_the_demo_twice_changes_nothing(settings):

@@ -57,9 +57,13 @@ def test_article_list_shows_the_desk_columns(desk, editor, tomorrow):
     assert timezone.localtime(tomorrow).strftime("%H:%M") in page
 
 
-def test_scheduled_story_past_its_time_is_marked_overdue_in_the_list(desk, yesterday):
-    in_state(State.SCHEDULED, published_at=yesterday)
-    assert "Scheduled (overdue)" in desk.get(CHANGELIST).content.decode()
+def test_scheduled_story_readers_see_is_published_in_the_list_and_its_form(desk, yesterday):
+    # Readers see it from its time on; the desk says so without waiting for cron.
+    article = in_state(State.SCHEDULED, published_at=yesterday)
+    for url in [CHANGELIST, change_url(article)]:
+        page = desk.get(url).content.decode()
+        assert '<span class="desk-badge desk-badge--published">Published</span>' in page
+        assert "desk-badge--scheduled" not in page
 
 
 @pytest.mark.parametrize(
@@ -282,7 +286,7 @@ def test_killed_story_answers_410_with_the_editors_notice(client, desk):
 # Desk and calendar pages
 
 
-def test_desk_lists_the_queues_with_overdue_marked(desk, yesterday, tomorrow):
+def test_desk_lists_the_queues_with_a_live_scheduled_story_as_published(desk, yesterday, tomorrow):
     in_state(State.IN_REVIEW, headline="Needs review")
     in_state(State.APPROVED, headline="Good to go")
     in_state(State.SCHEDULED, headline="Late one", published_at=yesterday)
@@ -294,12 +298,13 @@ def test_desk_lists_the_queues_with_overdue_marked(desk, yesterday, tomorrow):
     for heading, story in [
         ("In review", "Needs review"),
         ("Approved", "Good to go"),
-        ("Scheduled", "Late one"),
+        ("Scheduled", "Tomorrows"),
+        ("Published in the last 48 hours", "Late one"),
         ("Published in the last 48 hours", "Fresh out"),
     ]:
         assert page.index(heading) < page.index(story), story
-    assert page.count("(overdue)") == 1
-    assert page.index("(overdue)") > page.index("Late one") and "Tomorrows" in page
+    assert page.index("Tomorrows") < page.index("Published in the last 48 hours")
+    assert "overdue" not in page
     assert "Old news" not in page and "Still drafting" not in page
 
 
@@ -309,16 +314,17 @@ def test_desk_query_count_is_fixed(desk, django_assert_num_queries):
             in_state(status, authors=[make_author(), make_author()], assignee=make_staff())
 
     add_stories()
-    # session, user, 2 permissions, desk sections, queue + bylines, recent + bylines
-    with django_assert_num_queries(9):
+    # session, user, 2 permissions, desk sections, every queue at once + its bylines
+    with django_assert_num_queries(7):
         desk.get(DESK)
     add_stories()
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(7):
         desk.get(DESK)
 
 
 def test_calendar_shows_due_and_scheduled_stories_by_day_and_section(desk):
-    monday = timezone.localdate() - timedelta(days=timezone.localdate().weekday())
+    # Next week: a scheduled story of this week may already be live, and so published.
+    monday = timezone.localdate() + timedelta(days=7 - timezone.localdate().weekday())
     wednesday = timezone.make_aware(
         timezone.datetime.combine(monday + timedelta(days=2), timezone.datetime.min.time())
     ) + timedelta(hours=9)
@@ -335,11 +341,20 @@ def test_calendar_shows_due_and_scheduled_stories_by_day_and_section(desk):
     day = page.split(f'datetime="{wednesday:%Y-%m-%d}"')[1].split("</section>")[0]
     assert "Science" in day and "Due 09:00" in day and "Planned piece" in day
     # A scheduled story past its time is live: the calendar says so without waiting for cron.
-    timed = "Went live" if wednesday + timedelta(hours=3) <= timezone.now() else "Goes live"
+    timed = "Published" if wednesday + timedelta(hours=3) <= timezone.now() else "Goes live"
     assert "No section" in day and f"{timed} 12:00" in day and "Timed piece" in day
     assert "Dead piece" not in page
     next_week = desk.get(f"{CALENDAR}?week={monday + timedelta(days=7):%Y-%m-%d}")
     assert "Planned piece" not in next_week.content.decode()
+
+
+def test_calendar_shows_a_scheduled_story_readers_see_as_published(desk):
+    published_at = timezone.now() - timedelta(minutes=5)
+    in_state(State.SCHEDULED, headline="Out already", published_at=published_at)
+    page = desk.get(f"{CALENDAR}?week={timezone.localdate():%Y-%m-%d}").content.decode()
+    entry = page.split("Out already")[1].split("</li>")[0]
+    assert "desk-badge--published" in entry
+    assert f"Published {timezone.localtime(published_at):%H:%M}" in page
 
 
 def test_calendar_with_a_bad_week_shows_this_week_and_says_so(desk):
@@ -420,3 +435,20 @@ def test_audit_log_query_count_is_fixed(desk, editor, django_assert_num_queries)
     add_events()
     with django_assert_num_queries(10):
         desk.get(AUDIT_LOG)
+
+
+def test_times_are_written_one_way_in_the_newsrooms_zone_on_desk_and_site(desk, client, settings):
+    settings.TIME_ZONE = "Europe/London"
+    at = timezone.make_aware(
+        timezone.datetime(2026, 11, 20, 17, 40), timezone.get_fixed_timezone(0)
+    )
+    article = in_state(State.PUBLISHED, published_at=at, first_published_at=at)
+    Article.objects.filter(pk=article.pk).update(modified_at=at)
+    pages = {
+        "list": desk.get(CHANGELIST).content.decode(),
+        "form": desk.get(change_url(article)).content.decode(),
+        "site": client.get(article.get_absolute_url()).content.decode(),
+    }
+    for name, page in pages.items():
+        assert "17:40 GMT" in page, name
+        assert "p.m." not in page and "5:40" not in page, name

@@ -393,3 +393,16 @@ def test_directory_without_drafts_is_an_error(tmp_path):
     (tmp_path / "readme.md").write_text("nothing here")
     _, _, summary = run_failing_import(tmp_path)
     assert "No .txt or .json draft files found" in summary
+
+
+def test_version_one_of_an_imported_story_says_where_it_came_from(sections, admin_client):
+    run_import(KARPATHY)
+    run_import(NIGHT_BUSES, origin="the demo")
+    karpathy = Article.objects.get(section__slug="ai").revisions.get()
+    buses = Article.objects.get(section__slug="local").revisions.get()
+    assert (karpathy.number, karpathy.created_by) == (1, None)
+    assert karpathy.author_name == "the pipeline, from karpathy-joins-anthropic.txt"
+    assert buses.author_name == "the demo, from northbridge-night-buses.txt"
+    page = admin_client.get(karpathy.get_absolute_url()).content.decode()
+    assert "the pipeline, from karpathy-joins-anthropic.txt" in page
+    assert "Someone" not in page

@@ -198,7 +198,11 @@ def test_reporter_cannot_edit_own_story_once_submitted(client, reporter, status)
 def test_reporter_cannot_open_or_post_to_someone_elses_draft(client, reporter):
     other = own_story(make_staff("Reporter", byline=True))
     client.force_login(reporter)
-    assert client.get(change_url(other)).status_code == 302  # "doesn't exist", to the index
+    refused = client.get(change_url(other))
+    assert refused.status_code == 403
+    assert "Reporters open the stories they filed or that carry their byline" in (
+        refused.content.decode()
+    )
     client.post(change_url(other), {"headline": "Sneaky", "_transition": "submit"})
     other.refresh_from_db()
     assert (other.headline, other.status) != ("Sneaky", State.IN_REVIEW)
@@ -263,7 +267,14 @@ def test_desk_editor_sees_and_picks_only_their_sections(client, editor):
     client.force_login(editor)
     page = client.get(CHANGELIST).content.decode()
     assert "Comet seen" in page and "Vote counted" not in page
-    assert client.get(change_url(theirs)).status_code == 302
+    # Another desk's story is refused saying whose it is, not that it does not exist.
+    refused = client.get(change_url(theirs))
+    assert refused.status_code == 403
+    Desk.objects.create(name="Politics desk").sections.add(politics)
+    page = client.get(change_url(theirs)).content.decode()
+    assert "“Vote counted” is in the Politics section" in page
+    assert "belongs to the Politics desk" in page and "the Science desk" in page
+    assert "doesn" not in page
     # Moving a story to a section off the desk is refused, naming the field.
     data = change_form_data(client, ours, section=str(politics.pk))
     response = client.post(change_url(ours), data)

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
 
 from articles import workflow
@@ -61,6 +62,28 @@ def test_schedule_sets_the_time_and_the_log_records_it(editor, tomorrow):
     article.refresh_from_db()
     assert (article.status, article.published_at) == (State.SCHEDULED, tomorrow)
     assert (event.action, event.from_state, event.to_state) == ("schedule", "approved", "scheduled")
+
+
+def test_republishing_keeps_the_first_publication_date(editor, client):
+    article = story(State.APPROVED)
+    workflow.move(article, by=editor, action="publish")
+    first = Article.objects.get(pk=article.pk).published_at
+    workflow.move(article, by=editor, action="unpublish")
+    make_article(headline="Newer story", published_at=timezone.now())
+    workflow.move(article, by=editor, action="publish")
+    assert Article.objects.get(pk=article.pk).published_at == first
+    # Not the lead again: the newer story stays first.
+    assert Article.objects.published().newest_first().first().headline == "Newer story"
+
+
+def test_a_story_republished_days_later_is_not_news_again(editor, client):
+    three_days_ago = timezone.now() - timedelta(days=3)
+    article = story(State.PUBLISHED, published_at=three_days_ago, first_published_at=three_days_ago)
+    workflow.move(article, by=editor, action="unpublish")
+    workflow.move(article, by=editor, action="publish")
+    news = client.get(reverse("articles:sitemap_news")).content.decode()
+    assert article.slug not in news
+    assert client.get(article.get_absolute_url()).status_code == 200
 
 
 def test_publish_stamps_first_publication_once(editor):

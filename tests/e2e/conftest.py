@@ -221,5 +221,5 @@ def log_in(page, user, password=PASSWORD):
     page.get_by_label("Username").fill(user.get_username())
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
-    # Editors land on the admin, moderators on their desk.
+    # Editors land on the admin, reporters on their stories, moderators on their desk.
     page.wait_for_url(lambda url: "/login/" not in url)

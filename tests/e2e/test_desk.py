@@ -63,3 +63,21 @@ def test_desk_and_calendar_pages_have_no_accessibility_violations(page, live_ser
         page.goto(reverse(name))
         expect(page.locator("#content-main")).to_contain_text("Scheduled")
         assert axe_violations(page) == [], name
+
+
+def test_read_only_checklist_keeps_the_servers_verdict_and_claims_nothing_absent(page, live_server):
+    # A reporter's own story in review: they may read its form but no longer change it.
+    reporter = make_staff("Reporter", password=PASSWORD, byline=True)
+    article = make_draft(
+        status=Article.Status.IN_REVIEW, created_by=reporter, authors=[reporter.author]
+    )
+    log_in(page, reporter)
+    page.goto(reverse("admin:articles_article_change", args=[article.pk]))
+    expect(page.locator("#id_headline")).to_have_count(0)  # read-only
+    for key in ["byline", "source", "section", "dek"]:
+        expect(page.locator(f'[data-check="{key}"]')).to_have_class(PASSING)
+    # No lead image: no claim that its alt text or credit is present.
+    for key in ["lead_image_alt", "lead_image_credit"]:
+        check = page.locator(f'[data-check="{key}"]')
+        expect(check).to_contain_text("not needed: no lead image")
+        expect(check).not_to_contain_text("present")

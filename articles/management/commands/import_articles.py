@@ -21,6 +21,12 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="parse and report, write nothing"
         )
         parser.add_argument(
+            "--origin",
+            default="the pipeline",
+            help="where the drafts come from, named with the file in each story's first "
+            'version (default: "the pipeline")',
+        )
+        parser.add_argument(
             "--byline",
             action="append",
             default=[],
@@ -29,7 +35,7 @@ class Command(BaseCommand):
             help="give every imported article this byline (repeat for more, in order)",
         )
 
-    def handle(self, *, paths, publish, dry_run, bylines, verbosity, **options):
+    def handle(self, *, paths, publish, dry_run, bylines, origin, verbosity, **options):
         authors = self.find_authors(bylines)
         files = find_draft_files(paths)
         if not files:
@@ -37,7 +43,9 @@ class Command(BaseCommand):
         counts = {"new": 0, "known": 0, "failed": 0}
         width = len(str(len(files)))
         for n, path in enumerate(files, start=1):
-            outcome = import_draft_file(path, authors=authors, publish=publish, dry_run=dry_run)
+            outcome = import_draft_file(
+                path, authors=authors, publish=publish, dry_run=dry_run, origin=origin
+            )
             progress = f"[{n:>{width}}/{len(files)}]"
             if outcome.error:
                 counts["failed"] += 1

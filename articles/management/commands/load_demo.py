@@ -132,6 +132,7 @@ class Command(BaseCommand):
                 str(path),
                 publish=publish,
                 bylines=author_slugs,
+                origin="the demo",
                 verbosity=0,
                 stdout=self.stdout,
                 stderr=self.stderr,

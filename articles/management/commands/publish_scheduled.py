@@ -21,7 +21,7 @@ class Command(BaseCommand):
         for article, action in moved:
             at = article.published_at if action == workflow.Action.PUBLISH else article.unpublish_at
             late = int((now - at).total_seconds() // 60)
-            when = date_format(timezone.localtime(at), "j M Y H:i T")
+            when = date_format(timezone.localtime(at), "SHORT_DATETIME_FORMAT")
             line = f"{action.label}: “{article.headline}” (due {when})"
             if late >= OVERDUE_AFTER_MINUTES:
                 self.stdout.write(self.style.WARNING(f"{line}: overdue by {late} minutes"))
