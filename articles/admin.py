@@ -22,7 +22,12 @@ from django.utils.html import format_html
 from articles import presence, previews, revisions, workflow
 from articles.admin_inlines import BylineInline, CorrectionInline, SourceInline
 from articles.desk.forms import ArticleEditionForm, TransitionForm
-from articles.desk.views import another_desks_story, compare_url
+from articles.desk.views import (
+    another_desks_story,
+    compare_url,
+    revoke_preview,
+    share_preview,
+)
 from articles.editor import BodyEditor
 from articles.images import LeadImageField
 from articles.models import (
@@ -38,6 +43,7 @@ from articles.models import (
 )
 from articles.models.desk import UNFINISHED_STATUSES
 from newsroom.admin import AutocompleteByIdMixin, LogAdmin
+from newsroom.params import record_id
 
 State = ArticleStatus
 # The admin's name for each permission a bulk move needs (its has_<name>_permission method).
@@ -145,7 +151,7 @@ class ArticleAdmin(AutocompleteByIdMixin, admin.ModelAdmin):
         "modified_at",
     ]
     fieldsets = [
-        (None, {"fields": ["headline", "slug", "dek", "body", "excerpt"]}),
+        (None, {"fields": ["headline", "dek", "body", "excerpt", "slug"]}),
         ("Placement", {"fields": ["section", "tags", "article_type", "dateline"]}),
         (
             "Lead image",
@@ -160,8 +166,20 @@ class ArticleAdmin(AutocompleteByIdMixin, admin.ModelAdmin):
                 ]
             },
         ),
-        ("Publication", {"fields": ["status", "published_at", "unpublish_at"]}),
-        ("Desk", {"fields": ["assignee", "due_at", "editorial_notes", "kill_notice"]}),
+        (
+            "Desk",
+            {
+                "fields": [
+                    "status",
+                    "published_at",
+                    "unpublish_at",
+                    "assignee",
+                    "due_at",
+                    "editorial_notes",
+                    "kill_notice",
+                ]
+            },
+        ),
         ("Comments", {"fields": ["is_commenting_open", "moderation_mode"]}),
         (
             "Record",
@@ -177,7 +195,7 @@ class ArticleAdmin(AutocompleteByIdMixin, admin.ModelAdmin):
         # Files, not inline code: the Content-Security-Policy refuses inline style and script.
         return super().media + forms.Media(
             css={"all": ["desk/desk.css", "articles/revisions.css"]},
-            js=["desk/checklist.js", "articles/presence.js"],
+            js=["desk/checklist.js", "desk/leave-guard.js", "articles/presence.js"],
         )
 
     # Who sees and edits what.
@@ -192,6 +210,12 @@ class ArticleAdmin(AutocompleteByIdMixin, admin.ModelAdmin):
             .with_last_move()
             .needing_action_first(timezone.now())
         )
+
+    def view_on_site(self, article):
+        """The story as readers see it, or its preview while readers cannot."""
+        if article.is_live:
+            return article.get_absolute_url()
+        return reverse("articles:preview", args=[article.pk])
 
     def get_object(self, request, object_id, from_field=None):
         article = super().get_object(request, object_id, from_field)
@@ -291,8 +315,16 @@ class ArticleAdmin(AutocompleteByIdMixin, admin.ModelAdmin):
         presence.leave(form.instance, request.user)
 
     def response_change(self, request, obj):
+        # The desk's buttons save the form first, so no typed text is lost by pressing one.
         if "_transition" in request.POST:
             self.make_move(request, obj)
+            return HttpResponseRedirect(request.path)
+        if "_share" in request.POST:
+            share_preview(request, obj)
+            return HttpResponseRedirect(request.path)
+        if "_revoke_share" in request.POST:
+            link = record_id(request.POST["_revoke_share"], field="_revoke_share")
+            revoke_preview(request, obj, link)
             return HttpResponseRedirect(request.path)
         return super().response_change(request, obj)
 
@@ -333,12 +365,16 @@ class ArticleAdmin(AutocompleteByIdMixin, admin.ModelAdmin):
             timezone.localtime(scheduled).strftime("%Y-%m-%dT%H:%M") if scheduled else ""
         )
         zone = timezone.get_current_timezone_name()
+        moves = [
+            (action, workflow.TRANSITIONS[action])
+            for action in workflow.allowed_actions(request.user, article)
+        ]
         return {
             "desk_article": article,
             "desk_checklist": workflow.publish_checklist(article),
-            "desk_moves": [
-                (action, workflow.TRANSITIONS[action].label)
-                for action in workflow.allowed_actions(request.user, article)
+            "desk_moves": [(action, move.label) for action, move in moves if not move.asks_first],
+            "desk_asking_moves": [
+                (action, move.label) for action, move in moves if move.asks_first
             ],
             "desk_events": article.editorial_events.select_related("actor")[:10],
             "desk_note": request.POST.get("workflow_note", ""),

@@ -52,6 +52,8 @@ class Transition:
     runs_checks: bool = False
     requires_note: str = ""  # what the note is, when the move needs one
     bulk_label: str = ""  # the article list's bulk action, for moves offered in bulk
+    approves_first: bool = False  # from in review: approve, then this (both in the log)
+    asks_first: bool = False  # the form asks to confirm, with the note field beside it
 
 
 # The one table of moves; the change form's buttons and the bulk actions are made from it.
@@ -71,6 +73,7 @@ TRANSITIONS = {
         State.DRAFT,
         PUBLISH_PERMISSION,
         requires_note="a note for the reporter",
+        asks_first=True,
     ),
     Action.APPROVE: Transition(
         "Approve",
@@ -98,6 +101,8 @@ TRANSITIONS = {
         PUBLISH_PERMISSION,
         runs_checks=True,
         bulk_label="Publish selected articles now",
+        # One click from review to live: the editor publishing it is approving it.
+        approves_first=True,
     ),
     Action.UNPUBLISH: Transition(
         "Unpublish",
@@ -106,6 +111,7 @@ TRANSITIONS = {
         State.UNPUBLISHED,
         PUBLISH_PERMISSION,
         bulk_label="Unpublish selected articles",
+        asks_first=True,
     ),
     Action.KILL: Transition(
         "Kill",
@@ -114,6 +120,7 @@ TRANSITIONS = {
         State.KILLED,
         PUBLISH_PERMISSION,
         requires_note="a reason (readers see it in place of the story)",
+        asks_first=True,
     ),
 }
 
@@ -175,22 +182,30 @@ def allowed_actions(user, article):
     return [
         action
         for action, transition in TRANSITIONS.items()
-        if article.status in transition.sources
+        if (
+            article.status in transition.sources
+            or (transition.approves_first and article.status == State.IN_REVIEW)
+        )
         and (user.has_perm(transition.permission) and can_edit(user, article))
     ]
 
 
+@transaction.atomic
 def move(article, *, by, action, note="", at=None):
     """Make one move of the table on the story, as `by`; `at` is the time to schedule for.
 
     Refused with TransitionRefused, changing nothing, when `by` may not make it, the story is
-    in another state, a needed note is missing or a publish check fails.
+    in another state, a needed note is missing or a publish check fails. "Publish now" on a
+    story in review approves it first: two moves, both logged, or neither.
     """
     if action == Action.SCHEDULE and (at is None or at <= timezone.now()):
         raise TransitionRefused(
             f"Cannot schedule “{article.headline}”: pick a time in the future "
             "(to publish at once, use Publish now)"
         )
+    in_review = Article.objects.filter(pk=article.pk, status=State.IN_REVIEW)
+    if TRANSITIONS[action].approves_first and in_review.exists():
+        _move(article, by=by, action=Action.APPROVE, note=note)
     return _move(article, by=by, action=action, note=note, at=at)
 
 

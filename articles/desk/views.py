@@ -203,9 +203,8 @@ def heartbeat(request, pk):
     return JsonResponse({"others": presence.touch(article, request.user)})
 
 
-@require_POST
-def share(request, pk):
-    article = story_or_404(request, pk)
+def share_preview(request, article):
+    """Make a preview link to the story and tell the editor its address and lifetime."""
     if not request.user.has_perm("articles.add_previewlink"):
         raise PermissionDenied
     link = previews.create_link(article, by=request.user)
@@ -215,14 +214,28 @@ def share(request, pk):
         f"{date_format(timezone.localtime(link.expires_at), 'SHORT_DATETIME_FORMAT')}: "
         f"{request.build_absolute_uri(link.get_absolute_url())}",
     )
+
+
+def revoke_preview(request, article, link_pk):
+    if not request.user.has_perm("articles.change_previewlink"):
+        raise PermissionDenied
+    previews.revoke(get_object_or_404(PreviewLink, pk=link_pk, article=article))
+    messages.success(request, "Preview link revoked: it no longer works.")
+
+
+# The change form's buttons save the form and then share or revoke (ArticleAdmin); these
+# answer the same moves posted on their own.
+
+
+@require_POST
+def share(request, pk):
+    article = story_or_404(request, pk)
+    share_preview(request, article)
     return redirect("admin:articles_article_change", article.pk)
 
 
 @require_POST
 def revoke_share(request, pk, link_pk):
     article = story_or_404(request, pk)
-    if not request.user.has_perm("articles.change_previewlink"):
-        raise PermissionDenied
-    previews.revoke(get_object_or_404(PreviewLink, pk=link_pk, article=article))
-    messages.success(request, "Preview link revoked: it no longer works.")
+    revoke_preview(request, article, link_pk)
     return redirect("admin:articles_article_change", article.pk)

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import PreviewAccess, PreviewLink
+from tests.articles.change_form import change_form_data
 from tests.factories import make_article, make_draft, make_staff
 
 pytestmark = pytest.mark.django_db
@@ -191,3 +192,25 @@ def test_preview_links_admin_lists_accesses_and_revokes_in_bulk(desk, client):
     )
     assert response.status_code == 302
     assert client.get(link.get_absolute_url()).status_code == 410
+
+
+def test_preview_link_buttons_save_what_was_typed(desk):
+    draft = make_draft()
+    url = reverse("admin:articles_article_change", args=[draft.pk])
+    data = change_form_data(desk, draft, dek="Typed, not yet saved.", _share="1")
+    assert desk.post(url, data).status_code == 302
+    link = PreviewLink.objects.get(article=draft)
+    draft.refresh_from_db()
+    assert draft.dek == "Typed, not yet saved."
+    data = change_form_data(desk, draft, dek="Typed again.", _revoke_share=str(link.pk))
+    desk.post(url, data)
+    link.refresh_from_db()
+    draft.refresh_from_db()
+    assert link.revoked_at is not None and draft.dek == "Typed again."
+
+
+def test_view_on_site_opens_the_preview_while_readers_cannot_see_the_story(desk):
+    draft = make_draft()
+    page = desk.get(reverse("admin:articles_article_change", args=[draft.pk])).content.decode()
+    assert reverse("articles:preview", args=[draft.pk]) in page
+    assert 'class="viewsitelink"' in page

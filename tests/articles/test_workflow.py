@@ -64,6 +64,32 @@ def test_schedule_sets_the_time_and_the_log_records_it(editor, tomorrow):
     assert (event.action, event.from_state, event.to_state) == ("schedule", "approved", "scheduled")
 
 
+def test_publish_now_from_review_approves_and_publishes_in_one_move(editor):
+    article = story(State.IN_REVIEW)
+    event = workflow.move(article, by=editor, action="publish", note="Good to go")
+    assert Article.objects.get(pk=article.pk).status == State.PUBLISHED
+    approved, published = EditorialEvent.objects.filter(article=article).order_by("pk")
+    assert (approved.action, approved.from_state, approved.to_state) == (
+        "approve",
+        "in_review",
+        "approved",
+    )
+    assert (published.action, published.from_state, published.to_state) == (
+        "publish",
+        "approved",
+        "published",
+    )
+    assert event == published and approved.actor == published.actor == editor
+
+
+def test_publish_now_from_review_failing_a_check_changes_nothing(editor):
+    article = story(State.IN_REVIEW, dek="")
+    with pytest.raises(workflow.TransitionRefused, match="missing dek"):
+        workflow.move(article, by=editor, action="publish")
+    assert Article.objects.get(pk=article.pk).status == State.IN_REVIEW
+    assert not EditorialEvent.objects.filter(article=article).exists()
+
+
 def test_republishing_keeps_the_first_publication_date(editor, client):
     article = story(State.APPROVED)
     workflow.move(article, by=editor, action="publish")
@@ -110,7 +136,7 @@ def test_publish_now_on_a_story_scheduled_for_tomorrow_publishes_it_now(editor, 
     [
         ("submit", [State.IN_REVIEW, State.APPROVED, State.PUBLISHED, State.KILLED]),
         ("approve", [State.DRAFT, State.APPROVED, State.PUBLISHED, State.KILLED]),
-        ("publish", [State.DRAFT, State.IN_REVIEW, State.PUBLISHED, State.KILLED]),
+        ("publish", [State.DRAFT, State.PUBLISHED, State.KILLED]),
         ("unpublish", [State.DRAFT, State.IN_REVIEW, State.APPROVED, State.KILLED]),
     ],
 )
