@@ -154,3 +154,16 @@ def test_anonymous_pages_through_varnish_carry_nobodys_session_token_or_messages
         assert "sessionid" not in html
         assert "Surrogate-Key" not in headers and "Cache-Tag" not in headers
     assert headers["X-Varnish-Cache"] == "hit"
+
+
+def test_ban_purger_renews_the_same_pages(cdn, newsroom, settings):
+    settings.PAGE_PURGER = "varnish-ban"
+    *_, buses, coral = newsroom
+    reader = Reader(cdn)
+    warm(reader, buses.get_absolute_url(), coral.get_absolute_url())
+    seen = requests_seen[coral.get_absolute_url()]
+    buses.headline = "Night buses return on Friday"
+    buses.save()
+    assert "Night buses return on Friday" in reader.text(buses.get_absolute_url())
+    assert reader.is_in_varnish(coral.get_absolute_url())
+    assert requests_seen[coral.get_absolute_url()] == seen
