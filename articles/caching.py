@@ -115,7 +115,7 @@ def _keys_of_write(model, row, before):
     return set(_page_keys_of(model)(row, before))
 
 
-_pending = weakref.WeakKeyDictionary()  # connection -> {key: marker}
+_pending = weakref.WeakKeyDictionary()  # connection -> (outermost atomic, {key: marker})
 _pending_boundary = weakref.WeakKeyDictionary()  # connection -> (marker, timestamp)
 _markers = itertools.count(1)
 
@@ -129,30 +129,39 @@ def changed(keys):
     if not connection.in_atomic_block:
         _publish(keys)
         return
-    pending = _pending.setdefault(connection, {})
+    pending = _transaction_keys(connection, create=True)
     marker = next(_markers)
     pending.update(dict.fromkeys(keys, marker))
     if "schedule" in keys:
         # This connection sees its own new schedule before anyone else does.
         _pending_boundary[connection] = (marker, _timestamp(next_visibility_change()))
-    # One callback per write: the first to run publishes them all. A rolled-back
-    # transaction's keys stay behind and are published with the next commit, which only
-    # renews a few pages early.
+    # One callback per write (a rolled-back savepoint drops its own); the first to run at
+    # the commit publishes them all.
     transaction.on_commit(partial(_commit, connection), robust=True)
 
 
+def _transaction_keys(connection, create=False):
+    """The pending keys of the connection's open transaction, told apart by its outermost
+    atomic block: what a rolled-back transaction left behind is dropped, never published."""
+    outermost = connection.atomic_blocks[0] if connection.in_atomic_block else None
+    state = _pending.get(connection)
+    if state is not None and state[0] is not outermost:
+        del _pending[connection]
+        state = None
+    if state is None and create:
+        state = _pending[connection] = (outermost, {})
+    return state[1] if state else {}
+
+
 def _commit(connection):
-    pending = _pending.pop(connection, None)
+    _, pending = _pending.pop(connection, (None, None))
     if pending:
         _publish(pending)
 
 
 def _pending_keys():
     """This connection's keys changed in its open transaction, with their markers."""
-    connection = transaction.get_connection()
-    if not connection.in_atomic_block:
-        return {}
-    return _pending.get(connection, {})
+    return _transaction_keys(transaction.get_connection())
 
 
 def _clock_value(freshness):
@@ -279,7 +288,7 @@ def fragments(builders):
     for name, build in builders.items():
         entry = found.get(names[name])
         if entry is not None and _is_fresh(entry[0], entry[1], versions, pending):
-            result[name] = (entry[2], set(entry[1]))
+            result[name] = (entry[2], set(entry[1]) - {"site"})
             continue
         html, keys = build()
         result[name] = (html, set(keys))

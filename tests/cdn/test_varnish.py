@@ -89,7 +89,7 @@ def test_desk_changes_show_through_varnish_and_leave_other_pages_in_it(cdn, news
     seen = {path: requests_seen[path] for path in untouched}
 
     draft = make_draft(headline="Tram line approved", section=transport, status="approved")
-    workflow.publish(article=draft, by=editor)
+    workflow.move(draft, by=editor, action=workflow.Action.PUBLISH)
     assert "Tram line approved" in reader.text(home)
     assert "Tram line approved" in reader.text(listing)
 
@@ -102,7 +102,9 @@ def test_desk_changes_show_through_varnish_and_leave_other_pages_in_it(cdn, news
     make_correction(buses, text="An earlier version gave the wrong route number.")
     assert "the wrong route number" in reader.text(story)
 
-    workflow.kill(article=Article.objects.get(pk=buses.pk), by=editor, reason="Legal advice.")
+    workflow.move(
+        Article.objects.get(pk=buses.pk), by=editor, action=workflow.Action.KILL, note="Legal."
+    )
     status, _, _ = reader.get(story)
     assert status == 410
     assert "Night buses return" not in reader.text(home)
