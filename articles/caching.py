@@ -72,6 +72,10 @@ from articles import purging
 logger = logging.getLogger(__name__)
 
 CLOCK_KEY = "clock"
+# The clock's value when it (re)started: the version of every key not bumped since. The
+# versions must never be evicted one by one (Redis: volatile-lru or noeviction; the file
+# cache clears them all at once when full, which restarts the clock and the floor).
+FLOOR_KEY = "floor"
 BOUNDARY_KEY = "boundary"
 # A bulk load of more rows than this starts every page over (`site`) instead of listing keys.
 BULK_ROWS = 100
@@ -168,9 +172,11 @@ def _clock_value(freshness):
     value = freshness.get(CLOCK_KEY)
     if value is None:
         # Started at the time in microseconds: a clock that was lost starts again past
-        # every version it ever gave (bumps are far rarer than one a microsecond).
+        # every version it ever gave (bumps are far rarer than one a microsecond), and the
+        # floor with it, so every page rendered before counts as changed.
         freshness.add(CLOCK_KEY, time.time_ns() // 1000, timeout=None)
         value = freshness.get(CLOCK_KEY)
+        freshness.add(FLOOR_KEY, value, timeout=None)
     return value
 
 
@@ -246,29 +252,28 @@ def _row_deleted(sender, instance, **kwargs):
 
 
 def _is_fresh(started, keys, versions, pending):
-    """Whether a page (or fragment) rendered at clock `started` still shows the truth."""
+    """Whether a page (or fragment) rendered at clock `started` still shows the truth.
+
+    A key never bumped since the clock started has the floor for its version. Without a
+    floor (a lost clock) nothing is fresh.
+    """
+    floor = versions.get(FLOOR_KEY)
+    if floor is None:
+        return False
     for key, marker in keys.items():
-        version = versions.get(_version_key(key))
-        if version is None or version > started or pending.get(key) != marker:
+        version = versions.get(_version_key(key), floor)
+        if version > started or pending.get(key) != marker:
             return False
     return True
 
 
 def _versions(keys):
-    return _freshness().get_many([_version_key(key) for key in keys])
+    return _freshness().get_many([FLOOR_KEY, *(_version_key(key) for key in keys)])
 
 
 def _stamp(keys):
-    """The keys a page rendered now records: with this connection's pending markers, and a
-    version for any key that has none yet (counted as changed now: it may have been evicted)."""
+    """The keys a page rendered now records, with this connection's pending markers."""
     pending = _pending_keys()
-    freshness = _freshness()
-    versions = _versions(keys)
-    missing = [key for key in keys if _version_key(key) not in versions]
-    if missing:
-        now = _clock_value(freshness)
-        for key in missing:
-            freshness.add(_version_key(key), now, timeout=None)
     return {key: pending.get(key) for key in keys}
 
 
@@ -344,16 +349,14 @@ def _boundary():
         boundary = _timestamp(next_visibility_change())
         _pending_boundary[connection] = (pending["schedule"], boundary)
         return boundary
-    found = freshness.get_many([BOUNDARY_KEY, _version_key("schedule")])
-    stored, version = found.get(BOUNDARY_KEY), found.get(_version_key("schedule"))
+    found = freshness.get_many([BOUNDARY_KEY, FLOOR_KEY, _version_key("schedule")])
+    stored = found.get(BOUNDARY_KEY)
     if (
         stored is not None
-        and version is not None
-        and version <= stored[1]
+        and _is_fresh(stored[1], {"schedule": None}, found, pending)
         and (not stored[0] or stored[0] > time.time())
     ):
         return stored[0]
-    _stamp({"schedule"})
     return _store_boundary(freshness, _clock_value(freshness))
 
 

@@ -264,3 +264,14 @@ def test_fragments_are_kept_while_their_keys_are_unchanged(two_desks):
     again = render()
     assert again["buses"][0] == "<h3>Buses back tonight</h3>"
     assert again["coral"] == first["coral"] and builds == [buses.pk, coral.pk, buses.pk]
+
+
+def test_lost_freshness_data_renews_every_page(two_desks):
+    """The clock and the versions may be lost (a cleared or restarted cache): no page filed
+    before may then be served, since a change it missed may have gone with them."""
+    transport, _, buses, _ = two_desks
+    cache_pages(buses.get_absolute_url(), transport.get_absolute_url())
+    caches["freshness"].clear()
+    assert not is_cached(buses.get_absolute_url())
+    assert not is_cached(transport.get_absolute_url())
+    assert is_cached(buses.get_absolute_url())  # and filed again from then on
