@@ -72,6 +72,10 @@ from articles import purging
 logger = logging.getLogger(__name__)
 
 CLOCK_KEY = "clock"
+# The clock's value when it (re)started: the version of every key not bumped since. The
+# versions must never be evicted one by one (Redis: volatile-lru or noeviction; the file
+# cache clears them all at once when full, which restarts the clock and the floor).
+FLOOR_KEY = "floor"
 BOUNDARY_KEY = "boundary"
 # A bulk load of more rows than this starts every page over (`site`) instead of listing keys.
 BULK_ROWS = 100
@@ -115,7 +119,7 @@ def _keys_of_write(model, row, before):
     return set(_page_keys_of(model)(row, before))
 
 
-_pending = weakref.WeakKeyDictionary()  # connection -> {key: marker}
+_pending = weakref.WeakKeyDictionary()  # connection -> (outermost atomic, {key: marker})
 _pending_boundary = weakref.WeakKeyDictionary()  # connection -> (marker, timestamp)
 _markers = itertools.count(1)
 
@@ -129,39 +133,50 @@ def changed(keys):
     if not connection.in_atomic_block:
         _publish(keys)
         return
-    pending = _pending.setdefault(connection, {})
+    pending = _transaction_keys(connection, create=True)
     marker = next(_markers)
     pending.update(dict.fromkeys(keys, marker))
     if "schedule" in keys:
         # This connection sees its own new schedule before anyone else does.
         _pending_boundary[connection] = (marker, _timestamp(next_visibility_change()))
-    # One callback per write: the first to run publishes them all. A rolled-back
-    # transaction's keys stay behind and are published with the next commit, which only
-    # renews a few pages early.
+    # One callback per write (a rolled-back savepoint drops its own); the first to run at
+    # the commit publishes them all.
     transaction.on_commit(partial(_commit, connection), robust=True)
 
 
+def _transaction_keys(connection, create=False):
+    """The pending keys of the connection's open transaction, told apart by its outermost
+    atomic block: what a rolled-back transaction left behind is dropped, never published."""
+    outermost = connection.atomic_blocks[0] if connection.in_atomic_block else None
+    state = _pending.get(connection)
+    if state is not None and state[0] is not outermost:
+        del _pending[connection]
+        state = None
+    if state is None and create:
+        state = _pending[connection] = (outermost, {})
+    return state[1] if state else {}
+
+
 def _commit(connection):
-    pending = _pending.pop(connection, None)
+    _, pending = _pending.pop(connection, (None, None))
     if pending:
         _publish(pending)
 
 
 def _pending_keys():
     """This connection's keys changed in its open transaction, with their markers."""
-    connection = transaction.get_connection()
-    if not connection.in_atomic_block:
-        return {}
-    return _pending.get(connection, {})
+    return _transaction_keys(transaction.get_connection())
 
 
 def _clock_value(freshness):
     value = freshness.get(CLOCK_KEY)
     if value is None:
         # Started at the time in microseconds: a clock that was lost starts again past
-        # every version it ever gave (bumps are far rarer than one a microsecond).
+        # every version it ever gave (bumps are far rarer than one a microsecond), and the
+        # floor with it, so every page rendered before counts as changed.
         freshness.add(CLOCK_KEY, time.time_ns() // 1000, timeout=None)
         value = freshness.get(CLOCK_KEY)
+        freshness.add(FLOOR_KEY, value, timeout=None)
     return value
 
 
@@ -237,29 +252,28 @@ def _row_deleted(sender, instance, **kwargs):
 
 
 def _is_fresh(started, keys, versions, pending):
-    """Whether a page (or fragment) rendered at clock `started` still shows the truth."""
+    """Whether a page (or fragment) rendered at clock `started` still shows the truth.
+
+    A key never bumped since the clock started has the floor for its version. Without a
+    floor (a lost clock) nothing is fresh.
+    """
+    floor = versions.get(FLOOR_KEY)
+    if floor is None:
+        return False
     for key, marker in keys.items():
-        version = versions.get(_version_key(key))
-        if version is None or version > started or pending.get(key) != marker:
+        version = versions.get(_version_key(key), floor)
+        if version > started or pending.get(key) != marker:
             return False
     return True
 
 
 def _versions(keys):
-    return _freshness().get_many([_version_key(key) for key in keys])
+    return _freshness().get_many([FLOOR_KEY, *(_version_key(key) for key in keys)])
 
 
 def _stamp(keys):
-    """The keys a page rendered now records: with this connection's pending markers, and a
-    version for any key that has none yet (counted as changed now: it may have been evicted)."""
+    """The keys a page rendered now records, with this connection's pending markers."""
     pending = _pending_keys()
-    freshness = _freshness()
-    versions = _versions(keys)
-    missing = [key for key in keys if _version_key(key) not in versions]
-    if missing:
-        now = _clock_value(freshness)
-        for key in missing:
-            freshness.add(_version_key(key), now, timeout=None)
     return {key: pending.get(key) for key in keys}
 
 
@@ -279,7 +293,7 @@ def fragments(builders):
     for name, build in builders.items():
         entry = found.get(names[name])
         if entry is not None and _is_fresh(entry[0], entry[1], versions, pending):
-            result[name] = (entry[2], set(entry[1]))
+            result[name] = (entry[2], set(entry[1]) - {"site"})
             continue
         html, keys = build()
         result[name] = (html, set(keys))
@@ -335,16 +349,14 @@ def _boundary():
         boundary = _timestamp(next_visibility_change())
         _pending_boundary[connection] = (pending["schedule"], boundary)
         return boundary
-    found = freshness.get_many([BOUNDARY_KEY, _version_key("schedule")])
-    stored, version = found.get(BOUNDARY_KEY), found.get(_version_key("schedule"))
+    found = freshness.get_many([BOUNDARY_KEY, FLOOR_KEY, _version_key("schedule")])
+    stored = found.get(BOUNDARY_KEY)
     if (
         stored is not None
-        and version is not None
-        and version <= stored[1]
+        and _is_fresh(stored[1], {"schedule": None}, found, pending)
         and (not stored[0] or stored[0] > time.time())
     ):
         return stored[0]
-    _stamp({"schedule"})
     return _store_boundary(freshness, _clock_value(freshness))
 
 

@@ -43,7 +43,9 @@ sub vcl_recv {
         if (req.http.X-Ban-Keys !~ "^[A-Za-z0-9:_ -]+$") {
             return (synth(400, "Bad X-Ban-Keys"));
         }
-        ban("obj.http.xkey ~ (^| )(" + regsuball(req.http.X-Ban-Keys, " ", "|") + ")( |$)");
+        # One ban for all the keys: obj.http.xkey ~ (^|\s)(key1|key2)(\s|$), with no space
+        # in it (a ban expression ends its argument at one).
+        ban("obj.http.xkey ~ (^|\s)(" + regsuball(req.http.X-Ban-Keys, " ", "|") + ")(\s|$)");
         return (synth(200, "Banned"));
     }
     if (req.method != "GET" && req.method != "HEAD") {

@@ -29,12 +29,13 @@ def test_database_url():
     return f"postgres://{db['USER']}{password}@{host}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-def manage(*args, timeout=120):
-    """Run `manage.py *args` on this test's database; fail on a non-zero exit."""
+def manage(*args, timeout=120, env=None):
+    """Run `manage.py *args` on this test's database (and `env`); fail on a non-zero exit."""
     env = {
         **os.environ,
         "SECRET_KEY": "test-only-not-secret",
         "DATABASE_URL": test_database_url(),
+        **(env or {}),
     }
     result = subprocess.run(
         [sys.executable, "manage.py", *args],

@@ -526,20 +526,23 @@ class Article(models.Model):
         keys = {f"article:{self.pk}"}
         if any(row.status in VISIBLE_STATUSES for row in rows):
             keys |= {"feeds", "sitemaps", "search"}
-        if before is None or before.listing() != self.listing():
-            keys = keys.union(*(row.list_keys() for row in rows))
+        live = [row for row in rows if row.status in VISIBLE_STATUSES and row.published_at]
+        if live and (before is None or before.listing() != self.listing()):
+            author_ids = list(
+                Byline.objects.filter(article_id=self.pk).values_list("author_id", flat=True)
+            )
+            tag_ids = list(
+                TaggedItem.objects.filter(
+                    content_type=ContentType.objects.get_for_model(Article), object_id=self.pk
+                ).values_list("tag_id", flat=True)
+            )
+            keys = keys.union(*(row.list_keys(author_ids, tag_ids) for row in live))
         return keys
 
-    def list_keys(self):
-        """The lists the story is on while live (or will be, once scheduled), and the
+    def list_keys(self, author_ids, tag_ids):
+        """The lists a live (or scheduled) story is on, given its authors and tags, and the
         schedule that decides when."""
-        if self.status not in VISIBLE_STATUSES or self.published_at is None:
-            return set()
         w = caching.week(self.published_at)
-        author_ids = Byline.objects.filter(article_id=self.pk).values_list("author_id", flat=True)
-        tag_ids = TaggedItem.objects.filter(
-            content_type=ContentType.objects.get_for_model(Article), object_id=self.pk
-        ).values_list("tag_id", flat=True)
         return {
             "front",
             "corrections",

@@ -12,7 +12,7 @@ from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
 
-from articles.caching import PageKeysQuerySet, _page_keys_of
+from articles.caching import PageKeysQuerySet, _page_keys_of, fragments
 from articles.models import Article, Section
 from comments.models import Comment
 from comments.moderation import decide
@@ -240,3 +240,38 @@ def test_scheduled_publication_by_command_in_another_process(now):
     Article.objects.filter(pk=story.pk).update(published_at=now)  # its time has come
     manage("publish_scheduled")
     assert "Budget announced" in get(home).content.decode()
+
+
+def test_fragments_are_kept_while_their_keys_are_unchanged(two_desks):
+    _, _, buses, coral = two_desks
+    builds = []
+
+    def teaser(story):
+        def build():
+            builds.append(story.pk)
+            story.refresh_from_db()
+            return f"<h3>{story.headline}</h3>", {f"article:{story.pk}"}
+
+        return build
+
+    def render():
+        return fragments({"buses": teaser(buses), "coral": teaser(coral)})
+
+    first = render()
+    assert first["buses"] == ("<h3>Night buses return</h3>", {f"article:{buses.pk}"})
+    assert render() == first and len(builds) == 2  # both from the cache
+    Article.objects.filter(pk=buses.pk).update(headline="Buses back tonight")
+    again = render()
+    assert again["buses"][0] == "<h3>Buses back tonight</h3>"
+    assert again["coral"] == first["coral"] and builds == [buses.pk, coral.pk, buses.pk]
+
+
+def test_lost_freshness_data_renews_every_page(two_desks):
+    """The clock and the versions may be lost (a cleared or restarted cache): no page filed
+    before may then be served, since a change it missed may have gone with them."""
+    transport, _, buses, _ = two_desks
+    cache_pages(buses.get_absolute_url(), transport.get_absolute_url())
+    caches["freshness"].clear()
+    assert not is_cached(buses.get_absolute_url())
+    assert not is_cached(transport.get_absolute_url())
+    assert is_cached(buses.get_absolute_url())  # and filed again from then on

@@ -78,11 +78,11 @@ def test_edit_purges_its_keys_from_fastly_once_committed(
     fastly.requests.clear()
     for callback in pending:
         callback()
-    (method, path, headers, _), *rest = fastly.requests
-    assert not rest
-    assert (method, path) == ("POST", "/service/SERVICE/purge")
-    assert headers["Fastly-Key"] == "fastly-token"
-    assert f"article:{story.pk}" in fastly.bodies()[0]["surrogate_keys"]
+    for method, path, headers, _ in fastly.requests:
+        assert (method, path) == ("POST", "/service/SERVICE/purge")
+        assert headers["Fastly-Key"] == "fastly-token"
+    purged = {key for body in fastly.bodies() for key in body["surrogate_keys"]}
+    assert f"article:{story.pk}" in purged
 
 
 def test_cloudflare_gets_the_tags_thirty_at_a_time(cloudflare, django_capture_on_commit_callbacks):

@@ -89,7 +89,7 @@ def test_desk_changes_show_through_varnish_and_leave_other_pages_in_it(cdn, news
     seen = {path: requests_seen[path] for path in untouched}
 
     draft = make_draft(headline="Tram line approved", section=transport, status="approved")
-    workflow.publish(article=draft, by=editor)
+    workflow.move(draft, by=editor, action=workflow.Action.PUBLISH)
     assert "Tram line approved" in reader.text(home)
     assert "Tram line approved" in reader.text(listing)
 
@@ -102,7 +102,9 @@ def test_desk_changes_show_through_varnish_and_leave_other_pages_in_it(cdn, news
     make_correction(buses, text="An earlier version gave the wrong route number.")
     assert "the wrong route number" in reader.text(story)
 
-    workflow.kill(article=Article.objects.get(pk=buses.pk), by=editor, reason="Legal advice.")
+    workflow.move(
+        Article.objects.get(pk=buses.pk), by=editor, action=workflow.Action.KILL, note="Legal."
+    )
     status, _, _ = reader.get(story)
     assert status == 410
     assert "Night buses return" not in reader.text(home)
@@ -154,3 +156,16 @@ def test_anonymous_pages_through_varnish_carry_nobodys_session_token_or_messages
         assert "sessionid" not in html
         assert "Surrogate-Key" not in headers and "Cache-Tag" not in headers
     assert headers["X-Varnish-Cache"] == "hit"
+
+
+def test_ban_purger_renews_the_same_pages(cdn, newsroom, settings):
+    settings.PAGE_PURGER = "varnish-ban"
+    *_, buses, coral = newsroom
+    reader = Reader(cdn)
+    warm(reader, buses.get_absolute_url(), coral.get_absolute_url())
+    seen = requests_seen[coral.get_absolute_url()]
+    buses.headline = "Night buses return on Friday"
+    buses.save()
+    assert "Night buses return on Friday" in reader.text(buses.get_absolute_url())
+    assert reader.is_in_varnish(coral.get_absolute_url())
+    assert requests_seen[coral.get_absolute_url()] == seen
