@@ -47,7 +47,9 @@ demo: install .env
 
 # The web server and the task worker together; Ctrl-C stops both. The worker runs in its own
 # process group (setsid) so that its autoreloader's child stops with it.
+# queue_renditions first: a job that died with the last worker is queued again.
 run: demo
+	$(PY) manage.py queue_renditions
 	@setsid $(PY) manage.py db_worker & worker=$$!; \
 	trap 'kill -s TERM -- -'$$worker' 2>/dev/null; wait' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)

@@ -3,8 +3,13 @@ form has already loaded, so that a story with eight bylines costs no more querie
 with a single byline.
 """
 
+from django import forms
+from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
+from django.db import models
 from django.forms.models import BaseInlineFormSet
+
+from articles.models import Byline, Correction, Source
 
 
 class StoryRowsFormSet(BaseInlineFormSet):
@@ -29,3 +34,48 @@ class LoadedAutocompleteSelect(AutocompleteSelect):
         label = self.choices.field.label_from_instance(self.loaded)
         options.append(self.create_option(name, self.loaded.pk, label, True, len(options)))
         return [(None, options, 0)]
+
+
+class BylineForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "author" in self.fields and self.instance.author_id is not None:
+            # Inside the admin's wrapper (the add and change links) is the autocomplete.
+            self.fields["author"].widget.widget.loaded = self.instance.author
+
+
+class BylineInline(admin.TabularInline):
+    model = Byline
+    form = BylineForm
+    formset = StoryRowsFormSet
+    extra = 0
+    min_num = 0
+    autocomplete_fields = ["author"]
+    fields = ["position", "author"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = LoadedAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class SourceInline(admin.StackedInline):
+    model = Source
+    formset = StoryRowsFormSet
+    extra = 0
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    fields = [("position", "title"), ("publisher", "url"), ("published_on", "note")]
+
+
+class CorrectionInline(admin.StackedInline):
+    """Corrections are added on the story they correct, once readers have seen it."""
+
+    model = Correction
+    formset = StoryRowsFormSet
+    extra = 0
+    fields = [("kind", "published_at"), "text"]

@@ -29,7 +29,6 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.http import HttpResponse
-from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, get_conditional_response
 from django.utils.crypto import get_random_string
 from django.utils.http import http_date
@@ -38,8 +37,8 @@ logger = logging.getLogger(__name__)
 
 VERSION_KEY = "reader-pages:version"
 # Apps whose rows readers see, directly or on a page (articles, bylines, sources, sections,
-# tags, comments). A write to any of their models starts a new content version.
-READER_VISIBLE_APPS = {"articles", "comments", "taggit"}
+# tags, comments, library pictures). A write to any of their models starts a new content version.
+READER_VISIBLE_APPS = {"articles", "comments", "library", "taggit"}
 # Their models that only staff ever see: writing them leaves every reader page as it was.
 # A comment is staff-only until moderation publishes it, and every status change goes through
 # comments/moderation.py, which says when one enters or leaves readers' pages: held and spam
@@ -126,22 +125,10 @@ def content_changed(*, moves_schedule=True):
 
 
 def next_visibility_change():
-    """The next moment an article appears or leaves without a write: a scheduled publication
-    time or an unpublish time. None when nothing is due."""
+    """The next moment an article appears or leaves without a write (articles/visibility.py)."""
     from articles.models import Article
 
-    now = timezone.now()
-    live = Article.objects.filter(status__in=Article.VISIBLE_STATUSES)
-    moments = [
-        live.filter(published_at__gt=now)
-        .order_by("published_at")
-        .values_list("published_at", flat=True)[:1],
-        live.filter(unpublish_at__gt=now)
-        .order_by("unpublish_at")
-        .values_list("unpublish_at", flat=True)[:1],
-    ]
-    due = [moment for query in moments for moment in query]
-    return min(due, default=None)
+    return Article.objects.next_visibility_change()
 
 
 def _boundary_key(version):

@@ -6,13 +6,12 @@ from urllib.parse import urljoin
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed, rfc2822_date
 from django.utils.html import escape
-from taggit.models import Tag
 
-from articles.models import Article, Author, Rendition, Section
+from articles.headings import HEADINGS, heading_or_404
+from articles.models import Article, Rendition
 from articles.renditions import with_default_jpeg
 
 FEED_LENGTH = 50
@@ -69,11 +68,7 @@ class ArticleFeed(Feed):
     One class serves both formats and all four scopes; urls.py instantiates it per route.
     """
 
-    scopes = {
-        "section": (Section, "section"),
-        "tag": (Tag, "tags"),
-        "author": (Author, "bylines__author"),
-    }
+    scopes = HEADINGS
 
     def __init__(self, *, feed_type, scope=None):
         super().__init__()
@@ -83,8 +78,7 @@ class ArticleFeed(Feed):
     def get_object(self, request, slug=None):
         if self.scope is None:
             return None
-        model, _lookup = self.scopes[self.scope]
-        return get_object_or_404(model, slug=slug)
+        return heading_or_404(self.scope, slug)
 
     def title(self, heading):
         return f"{heading} · {settings.NEWSROOM_NAME}" if heading else settings.NEWSROOM_NAME

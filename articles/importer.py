@@ -22,7 +22,7 @@ from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
 from articles import workflow
-from articles.models import Article, Byline, Section, Source
+from articles.models import Article, Byline, EditorialAction, Section, Source
 
 DRAFT_SUFFIXES = (".txt", ".json")
 
@@ -447,12 +447,14 @@ def set_arrival_status(article, *, publish):
     the system actor of the editorial workflow: its moves are logged like anyone's, and a
     draft it publishes must pass the same publish checks.
     """
-    workflow.submit(article=article, by=None, note="Filed by the pipeline importer.")
+    workflow.move(
+        article, by=None, action=EditorialAction.SUBMIT, note="Filed by the pipeline importer."
+    )
     if not publish:
         return
     try:
-        workflow.approve(article=article, by=None)
-        workflow.publish(article=article, by=None)
+        workflow.move(article, by=None, action=EditorialAction.APPROVE)
+        workflow.move(article, by=None, action=EditorialAction.PUBLISH)
     except workflow.TransitionRefused as refused:
         missing = ", ".join(refused.problems) or str(refused)
         raise DraftError(

@@ -1,4 +1,8 @@
-"""Previews: staff read any article as readers would; editors share a draft by a signed link.
+"""Previews: staff read a story as readers would; editors share a draft by a signed link.
+
+A staff member previews exactly the stories they may open at the desk (the change form's
+rule, `on_desk_of`): a reporter their own, a desk's editor their desk's sections. A shared
+link shows the one story it was made for, to anyone holding it.
 
 A shared link's token is its id signed with the site's secret (django.core.signing), so it
 can be neither guessed nor altered; its expiry and revocation live in the database, so an
@@ -59,10 +63,14 @@ def log_access(link, request):
     )
 
 
-def article_for_preview(pk):
-    """Any article, whatever its state, with everything its page shows."""
+def article_for_preview(pk, *, by=None):
+    """The article, whatever its state, with everything its page shows; for a staff member
+    (`by`), only if they may open it at the desk. Any other is not found, as on the desk."""
+    articles = Article.objects.for_reading()
+    if by is not None:
+        articles = articles.on_desk_of(by)
     try:
-        return Article.objects.for_reading().get(pk=pk)
+        return articles.get(pk=pk)
     except Article.DoesNotExist:
         raise Http404("No article with this number.") from None
 

@@ -30,6 +30,8 @@ ROLE_PERMISSIONS = {
         "articles.view_section",
         "articles.view_author",
         "taggit.view_tag",
+        # They pick and upload pictures for their stories; only editors delete from the library.
+        *_crud("library.image", ["add", "change", "view"]),
     ],
     EDITOR: [
         *_crud("articles.article", ["add", "change", "view"]),
@@ -41,6 +43,7 @@ ROLE_PERMISSIONS = {
         *_crud("articles.section"),
         *_crud("articles.author"),
         *_crud("taggit.tag"),
+        *_crud("library.image"),
         "articles.view_editorialevent",
         # From the revisions work; skipped until those models exist.
         *_crud("articles.correction", ["add", "change", "view"]),

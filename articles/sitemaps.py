@@ -10,14 +10,14 @@ from datetime import UTC, datetime, time, timedelta
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
-from django.db.models import CharField, Count, Exists, F, Func, Max, OuterRef
+from django.db.models import CharField, Count, F, Func, Max
 from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from taggit.models import Tag
 
-from articles.models import Article, Author, Section
+from articles.headings import HEADINGS, with_published_stories
+from articles.models import Article
 from newsroom.params import BadParameter, calendar_month
 
 NEWS_WINDOW = timedelta(hours=48)
@@ -107,16 +107,15 @@ class HeadingSitemap(Sitemap):
     an EXISTS per heading stops at its first one. It shows no lastmod for these files.
     """
 
-    def __init__(self, model, stories_lookup, url_name):
-        self.model = model
-        self.stories_lookup = stories_lookup
-        self.url_name = url_name
+    def __init__(self, scope):
+        self.scope = scope
+        _model, self.stories_lookup = HEADINGS[scope]
+        self.url_name = f"articles:{scope}"
 
     @cached_property
     def paginator(self):
         paginator = super().paginator
-        live = Article.objects.published().filter(**{self.stories_lookup: OuterRef("pk")})
-        paginator.count = self.model.objects.filter(Exists(live)).count()
+        paginator.count = with_published_stories(self.scope).count()
         return paginator
 
     def items(self):
@@ -176,9 +175,9 @@ def site_sitemaps():
 
 def heading_sitemaps():
     return {
-        "sections": HeadingSitemap(Section, "section", "articles:section"),
-        "tags": HeadingSitemap(Tag, "tags", "articles:tag"),
-        "authors": HeadingSitemap(Author, "bylines__author", "articles:author"),
+        "sections": HeadingSitemap("section"),
+        "tags": HeadingSitemap("tag"),
+        "authors": HeadingSitemap("author"),
     }
 
 

@@ -3,12 +3,12 @@ from django.contrib.auth.decorators import permission_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import DetailView, ListView, TemplateView
-from taggit.models import Tag
 
 from articles import previews
 from articles.feeds import heading_feeds
 from articles.forms import SearchForm
-from articles.models import Article, Author, Correction, Section, SlugRedirect
+from articles.headings import heading_or_404
+from articles.models import Article, Correction, SlugRedirect
 from articles.search import ranks_newest_only, search_articles
 from newsroom.errors import error_page
 from newsroom.params import record_id
@@ -65,8 +65,10 @@ class ArticleListView(ListView):
 
     def last_seen(self, before):
         """The story the reader saw last, from the `before` of an "Older stories" link."""
+        # Any story readers cannot see now is not found alike: a draft, a scheduled story
+        # and a killed one must not answer differently.
         return get_object_or_404(
-            Article.objects.filter(published_at__isnull=False).values("published_at", "pk"),
+            Article.objects.published().values("published_at", "pk"),
             pk=record_id(before, field="before"),
         )
 
@@ -86,7 +88,7 @@ class SectionView(ArticleListView):
     feed_scope = "section"
 
     def filter_articles(self, articles):
-        self.section = get_object_or_404(Section, slug=self.kwargs["slug"])
+        self.section = heading_or_404("section", self.kwargs["slug"])
         return articles.filter(section=self.section)
 
     def get_context_data(self, **kwargs):
@@ -103,7 +105,7 @@ class TagView(ArticleListView):
     feed_scope = "tag"
 
     def filter_articles(self, articles):
-        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        self.tag = heading_or_404("tag", self.kwargs["slug"])
         return articles.tagged(self.tag)
 
     def get_context_data(self, **kwargs):
@@ -115,7 +117,7 @@ class AuthorView(ArticleListView):
     feed_scope = "author"
 
     def filter_articles(self, articles):
-        self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
+        self.author = heading_or_404("author", self.kwargs["slug"])
         return articles.filter(bylines__author=self.author)
 
     def get_context_data(self, **kwargs):
@@ -139,8 +141,13 @@ class ArticleView(DetailView):
         try:
             return super().get(request, *args, **kwargs)
         except Http404:
-            # A killed story's URL says it is gone for good, and why, instead of "not found".
-            killed = Article.objects.filter(slug=kwargs["slug"], status=Article.Status.KILLED)
+            # A killed story that readers saw says it is gone for good, and why; one they never
+            # saw does not exist for them.
+            killed = Article.objects.filter(
+                slug=kwargs["slug"],
+                status=Article.Status.KILLED,
+                first_published_at__isnull=False,
+            )
             article = killed.only("headline", "kill_notice").first()
             if article is not None:
                 return error_page(410, {"article": article})
@@ -214,8 +221,8 @@ class CorrectionListView(ListView):
 @staff_member_required
 @permission_required("articles.view_article", raise_exception=True)
 def preview(request, pk):
-    """Any article, in any state, as readers would see it at its address."""
-    return previews.render_preview(request, previews.article_for_preview(pk))
+    """A story the staff member may open at the desk, as readers would see it at its address."""
+    return previews.render_preview(request, previews.article_for_preview(pk, by=request.user))
 
 
 def shared_preview(request, token):

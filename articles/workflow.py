@@ -4,8 +4,9 @@ draft → in review → approved → scheduled or published; published → unpub
 non-draft → killed (with a reason readers see); in review → back to draft (with a note for
 the reporter). Each move checks the actor's permission and the story's state, runs the
 publish checks where the story is about to go out, records an EditorialEvent, and is
-refused with TransitionRefused, changing nothing, when any of that fails. The admin's
-buttons, its bulk actions and the management commands all call these functions.
+refused with TransitionRefused, changing nothing, when any of that fails. The moves are one
+table (TRANSITIONS), which also names the buttons; the admin's buttons, its bulk actions,
+the importer and the management commands all go through `move()`.
 
 `by=None` is the system (the importer, the scheduler): it holds every permission.
 """
@@ -20,6 +21,7 @@ from articles.models import Article, ArticleStatus, Desk, EditorialAction, Edito
 
 State = ArticleStatus
 Action = EditorialAction
+SUBMIT_PERMISSION = "articles.submit_article"
 PUBLISH_PERMISSION = "articles.publish_article"
 
 
@@ -39,19 +41,30 @@ class TransitionRefused(Exception):
 
 @dataclass(frozen=True)
 class Transition:
-    verb: str
+    """One row of the workflow's table: a move, its button and who may make it."""
+
+    label: str  # the change form's button
+    verb: str  # in sentences: "You may not publish …"
     sources: tuple
     target: str
     permission: str
     runs_checks: bool = False
     requires_note: str = ""  # what the note is, when the move needs one
+    bulk_label: str = ""  # the article list's bulk action, for moves offered in bulk
 
 
+# The one table of moves; the change form's buttons and the bulk actions are made from it.
 TRANSITIONS = {
     Action.SUBMIT: Transition(
-        "submit for review", (State.DRAFT,), State.IN_REVIEW, "articles.submit_article"
+        "Submit for review",
+        "submit for review",
+        (State.DRAFT,),
+        State.IN_REVIEW,
+        SUBMIT_PERMISSION,
+        bulk_label="Submit selected articles for review",
     ),
     Action.RETURN: Transition(
+        "Return to reporter",
         "return to the reporter",
         (State.IN_REVIEW,),
         State.DRAFT,
@@ -59,9 +72,17 @@ TRANSITIONS = {
         requires_note="a note for the reporter",
     ),
     Action.APPROVE: Transition(
-        "approve", (State.IN_REVIEW,), State.APPROVED, PUBLISH_PERMISSION, runs_checks=True
+        "Approve",
+        "approve",
+        (State.IN_REVIEW,),
+        State.APPROVED,
+        PUBLISH_PERMISSION,
+        runs_checks=True,
+        bulk_label="Approve selected articles",
     ),
+    # "Publish now" and "Schedule for …" are never confused: the form names the time.
     Action.SCHEDULE: Transition(
+        "Schedule",
         "schedule",
         (State.APPROVED, State.SCHEDULED, State.UNPUBLISHED),
         State.SCHEDULED,
@@ -69,16 +90,24 @@ TRANSITIONS = {
         runs_checks=True,
     ),
     Action.PUBLISH: Transition(
+        "Publish now",
         "publish",
         (State.APPROVED, State.SCHEDULED, State.UNPUBLISHED),
         State.PUBLISHED,
         PUBLISH_PERMISSION,
         runs_checks=True,
+        bulk_label="Publish selected articles now",
     ),
     Action.UNPUBLISH: Transition(
-        "unpublish", (State.PUBLISHED, State.SCHEDULED), State.UNPUBLISHED, PUBLISH_PERMISSION
+        "Unpublish",
+        "unpublish",
+        (State.PUBLISHED, State.SCHEDULED),
+        State.UNPUBLISHED,
+        PUBLISH_PERMISSION,
+        bulk_label="Unpublish selected articles",
     ),
     Action.KILL: Transition(
+        "Kill",
         "kill",
         (State.IN_REVIEW, State.APPROVED, State.SCHEDULED, State.PUBLISHED, State.UNPUBLISHED),
         State.KILLED,
@@ -147,44 +176,18 @@ def allowed_actions(user, article):
     ]
 
 
-def submit(*, article, by, note=""):
-    """Send a draft to the desk for review."""
-    return _move(article, by=by, action=Action.SUBMIT, note=note)
+def move(article, *, by, action, note="", at=None):
+    """Make one move of the table on the story, as `by`; `at` is the time to schedule for.
 
-
-def return_to_reporter(*, article, by, note):
-    """Send a story in review back to draft, saying what it needs."""
-    return _move(article, by=by, action=Action.RETURN, note=note)
-
-
-def approve(*, article, by, note=""):
-    """Pass a story in review, once the publish checks pass."""
-    return _move(article, by=by, action=Action.APPROVE, note=note)
-
-
-def schedule(*, article, by, at, note=""):
-    """Set an approved story to go live at `at`; readers see it from then on by themselves."""
-    if at is None or at <= timezone.now():
+    Refused with TransitionRefused, changing nothing, when `by` may not make it, the story is
+    in another state, a needed note is missing or a publish check fails.
+    """
+    if action == Action.SCHEDULE and (at is None or at <= timezone.now()):
         raise TransitionRefused(
             f"Cannot schedule “{article.headline}”: pick a time in the future "
             "(to publish at once, use Publish now)"
         )
-    return _move(article, by=by, action=Action.SCHEDULE, note=note, at=at)
-
-
-def publish(*, article, by, note=""):
-    """Publish now, whatever time it was scheduled for."""
-    return _move(article, by=by, action=Action.PUBLISH, note=note)
-
-
-def unpublish(*, article, by, note=""):
-    """Take a live or scheduled story off the site; it can be published again."""
-    return _move(article, by=by, action=Action.UNPUBLISH, note=note)
-
-
-def kill(*, article, by, reason):
-    """Withdraw a story for good: its URL answers 410 with the reason as the notice."""
-    return _move(article, by=by, action=Action.KILL, note=reason)
+    return _move(article, by=by, action=action, note=note, at=at)
 
 
 @transaction.atomic
@@ -209,8 +212,8 @@ def publish_due(*, now=None):
     """
     now = now or timezone.now()
     due = {
-        Action.PUBLISH: Article.objects.filter(status=State.SCHEDULED, published_at__lte=now),
-        Action.UNPUBLISH: Article.objects.filter(status=State.PUBLISHED, unpublish_at__lte=now),
+        Action.PUBLISH: Article.objects.due_to_publish(now),
+        Action.UNPUBLISH: Article.objects.due_to_unpublish(now),
     }
     moved = []
     for action, articles in due.items():

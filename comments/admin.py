@@ -73,8 +73,7 @@ class CommentAdmin(admin.ModelAdmin):
         _decision_action("remove", label="Remove at the author's request"),
         *[
             _decision_action("reject", code, f"Reject: {label}")
-            for code, label in DecisionReason.choices
-            if code != DecisionReason.SPAM
+            for code, label in DecisionReason.for_rejecting()
         ],
         _pick_action(True, "Make editors' pick"),
         _pick_action(False, "Withdraw editors' pick"),

@@ -5,18 +5,19 @@ Every decision goes through comments/moderation/decisions.py, as the admin's do.
 
 from datetime import timedelta
 
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
-from django.http import HttpResponseRedirect
-from django.shortcuts import render
+from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from comments import moderation
+from comments.history import commenter_history
 from comments.models import QUEUES, Comment, DecisionReason, LogAction, ModerationLogEntry
 from comments.overview import moderation_overview
 from newsroom.params import BadParameter, record_id, whole_number
@@ -34,7 +35,19 @@ LONGEST_BAN_DAYS = 3650
 # Comment.revision is a PositiveIntegerField.
 MAX_REVISION = 2**31 - 1
 BULK_ACTIONS = [("approve", "Approve"), ("spam", "Mark spam")] + [
-    (f"reject:{code}", f"Reject: {label}") for code, label in DecisionReason.choices
+    (f"reject:{code}", f"Reject: {label}") for code, label in DecisionReason.for_rejecting()
+]
+# The desk's keyboard (static/comments/desk.js), shown on the page as it is here.
+KEYS = [
+    ("j", "next card"),
+    ("k", "previous card"),
+    ("a", "approve"),
+    ("r", "reject: pick a reason with 1–4 (or the arrows and Enter)"),
+    ("s", "spam"),
+    ("b", "ban the author (then Enter)"),
+    ("h", "the commenter's history (Esc closes it)"),
+    ("u", "undo your last decision"),
+    ("?", "show or hide this list"),
 ]
 
 
@@ -48,6 +61,20 @@ def staff_permission_required(permission):
 
 
 moderator_required = staff_permission_required("comments.moderate_comment")
+
+
+def login(request):
+    """The admin's login, landing moderators on the queue: the admin has little for them."""
+    response = admin.site.login(request)
+    user = request.user
+    if (
+        response.status_code == 302
+        and response["Location"] == reverse("admin:index")
+        and user.has_perm("comments.moderate_comment")
+        and not user.has_perm("articles.change_article")
+    ):
+        return HttpResponseRedirect(reverse("comments:queue"))
+    return response
 
 
 @moderator_required
@@ -76,9 +103,11 @@ def queue(request):
             "tab": tab,
             "sort": sort,
             "page": page,
-            "reject_reasons": [c for c in DecisionReason.choices if c[0] != DecisionReason.SPAM],
+            "reject_reasons": DecisionReason.for_rejecting(),
             "ban_durations": BAN_DURATIONS,
             "bulk_actions": BULK_ACTIONS,
+            "last_decision": moderation.undoable_decision(by=request.user),
+            "keys": KEYS,
         },
     )
 
@@ -86,37 +115,94 @@ def queue(request):
 @moderator_required
 @require_POST
 def decide(request):
-    """Apply a card's button or a bulk action, then go back to the same queue page."""
-    back = _back_to_queue(request)
+    """Apply a card's button or a bulk action, then go back to the same queue page, or
+    answer the desk's script (which decides in place) with JSON."""
     if "card" in request.POST:
-        # A card's button says "action[:reason]:pk:revision".
+        # A card's button says "action[:reason]:pk:revision"; without a reason in it, a
+        # rejection takes the one picked on the card.
         parts = request.POST["card"].split(":")
         verb, selections = parts[:-2], _selections([":".join(parts[-2:])], field="card")
+        if verb == ["reject"] and selections:
+            verb.append(request.POST.get(f"reason-{selections[0][0].pk}", ""))
     else:
         verb = request.POST.get("bulk", "").split(":")
         selections = _selections(request.POST.getlist("selected"), field="selected")
-    if not selections:
-        messages.error(request, "Select at least one comment.")
-        return HttpResponseRedirect(back)
     action, reason = (verb + ["", ""])[:2]
-    if action == "ban":
-        _ban(request, selections)
+    notes, decided = [], []
+    if not selections:
+        notes.append((messages.ERROR, "Select at least one comment."))
+    elif action == "ban":
+        notes, decided = _ban(request, selections)
     elif action in moderation.ACTIONS:
         try:
             decided, refusals = moderation.decide_many(
                 selections=selections, by=request.user, action=action, reason=reason
             )
         except ValueError as error:
-            messages.error(request, str(error))
-            return HttpResponseRedirect(back)
-        if decided:
-            label = moderation.ACTIONS[action][1].label.lower()
-            messages.success(request, f"{len(decided)} comment(s) {label}.")
-        for refusal in refusals:
-            messages.warning(request, refusal)
+            notes.append((messages.ERROR, str(error)))
+        else:
+            if decided:
+                label = moderation.ACTIONS[action][1].label.lower()
+                notes.append((messages.SUCCESS, f"{len(decided)} comment(s) {label}."))
+            notes += [(messages.WARNING, refusal) for refusal in refusals]
     else:
-        messages.error(request, "Choose what to do with the selected comments.")
-    return HttpResponseRedirect(back)
+        notes.append((messages.ERROR, "Choose what to do with the selected comments."))
+    return _answer(request, notes, decided=[comment.pk for comment in decided])
+
+
+@moderator_required
+@require_POST
+def undo(request):
+    """Undo the moderator's own decision of a moment ago (the desk's `u`, or its button)."""
+    entry = get_object_or_404(
+        ModerationLogEntry, pk=record_id(request.POST.get("entry"), field="entry")
+    )
+    try:
+        comment = moderation.undo(entry=entry, by=request.user)
+    except moderation.CannotUndo as refusal:
+        return _answer(request, [(messages.ERROR, str(refusal))], status=409)
+    note = f"Undone: comment {comment.pk} is {comment.get_status_display().lower()} again."
+    restored = {"comment": comment.pk, "revision": comment.revision}
+    return _answer(request, [(messages.SUCCESS, note)], restored=restored)
+
+
+@moderator_required
+def history(request, comment_id):
+    """Everything about the author of a comment: the desk's `h` shows it beside the card."""
+    comment = get_object_or_404(Comment, pk=comment_id)
+    template = "comments/_history.html" if "panel" in request.GET else "comments/history.html"
+    return render(request, template, {"desk_page": "queue", "history": commenter_history(comment)})
+
+
+def _wants_json(request):
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _answer(request, notes, *, status=200, **extra):
+    """The script gets JSON with the new counts and what it may undo; a form post gets its
+    messages and a redirect back to where the moderator was."""
+    if not _wants_json(request):
+        for level, text in notes:
+            messages.add_message(request, level, text)
+        return HttpResponseRedirect(_back_to_queue(request))
+    last = moderation.undoable_decision(by=request.user)
+    if status == 200 and any(level == messages.ERROR for level, _ in notes):
+        status = 400
+    return JsonResponse(
+        {
+            "notes": [
+                {"level": messages.DEFAULT_TAGS[level], "text": text} for level, text in notes
+            ],
+            "counts": Comment.objects.queue_counts(),
+            "undo": {"entry": last.pk, "label": undo_label(last)} if last else None,
+            **extra,
+        },
+        status=status,
+    )
+
+
+def undo_label(entry):
+    return f"{entry.get_action_display()} comment {entry.comment_id}"
 
 
 def _back_to_queue(request):
@@ -156,6 +242,7 @@ def _ban_days(request, comment):
 
 
 def _ban(request, selections):
+    notes, decided = [], []
     for comment, _ in selections:
         days = _ban_days(request, comment)
         rejected = moderation.ban_author(
@@ -165,10 +252,14 @@ def _ban(request, selections):
             expires_at=timezone.now() + timedelta(days=days) if days else None,
             reject_pending=bool(request.POST.get(f"ban_reject-{comment.pk}")),
         )
-        messages.success(
-            request,
-            f"{comment.name} is banned; {rejected} of their pending comments rejected.",
+        notes.append(
+            (
+                messages.SUCCESS,
+                f"{comment.name} is banned; {len(rejected)} of their pending comments rejected.",
+            )
         )
+        decided += rejected
+    return notes, decided
 
 
 @moderator_required

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -48,7 +49,17 @@ class DecisionReason(models.TextChoices):
     ABUSE = "abuse", "Abuse"
     OFF_TOPIC = "off_topic", "Off-topic"
     BANNED_TERM = "banned_term", "Banned term"
+    BANNED_AUTHOR = "banned_author", "Author banned"
     OTHER = "other", "Other"
+
+    @classmethod
+    def for_rejecting(cls):
+        """The reasons a moderator picks when rejecting; spam and bans have their own buttons."""
+        return [
+            (code, label)
+            for code, label in cls.choices
+            if code not in {cls.SPAM, cls.BANNED_AUTHOR}
+        ]
 
 
 # Each moderation tab, defined once: the queue's lists and its live counts both use these.
@@ -183,7 +194,7 @@ class Comment(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    decision_reason = models.CharField(max_length=12, choices=DecisionReason.choices, blank=True)
+    decision_reason = models.CharField(max_length=13, choices=DecisionReason.choices, blank=True)
     open_report_count = models.PositiveIntegerField(
         default=0, help_text="Reports since a moderator last decided."
     )
@@ -287,9 +298,16 @@ class Report(models.Model):
     reason = models.CharField(max_length=10, choices=ReportReason.choices)
     note = models.CharField(max_length=500, blank=True)
     reported_at = models.DateTimeField(default=timezone.now)
+    # Where the report came from: reports count toward holding a comment once per address,
+    # so one person's cookie-less clients (or fresh sessions) count once.
+    address = models.CharField(max_length=45, blank=True)
+    ip_network = models.CharField(
+        max_length=49, blank=True, help_text="The reporter's /24 (IPv4) or /48 (IPv6) network."
+    )
 
     class Meta:
         ordering = ["reported_at", "pk"]
+        indexes = [models.Index(fields=["address", "reported_at"], name="report_by_address")]
         constraints = [
             models.UniqueConstraint(
                 fields=["comment", "reader_key"], name="report_once_per_reader"
@@ -318,6 +336,7 @@ class LogAction(models.TextChoices):
     ERASED = "erased", "Erased (legal request)"
     FEATURED = "featured", "Marked an editors' pick"
     UNFEATURED = "unfeatured", "Editors' pick withdrawn"
+    UNDONE = "undone", "Decision undone"
 
 
 class ModerationLogEntry(models.Model):
@@ -343,6 +362,12 @@ class ModerationLogEntry(models.Model):
     rule = models.CharField(max_length=16, choices=Rule.choices, blank=True)
     reason = models.CharField(max_length=300, blank=True)
     logged_at = models.DateTimeField(default=timezone.now)
+    undo_state = models.JSONField(
+        default=dict,
+        blank=True,
+        encoder=DjangoJSONEncoder,
+        help_text="A decision's undo: the comment's revision after it and its fields before it.",
+    )
 
     class Meta:
         ordering = ["-logged_at", "-pk"]
@@ -363,6 +388,13 @@ class ModerationLogEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("The moderation log is append-only.")
+
+    @property
+    def reason_label(self):
+        """A moderator's reason code as words; any other reason as written."""
+        if self.reason in DecisionReason.values:
+            return DecisionReason(self.reason).label
+        return self.reason
 
     @property
     def actor_name(self):

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "articles",
     "comments",
+    "library",
 ]
 
 MIDDLEWARE = [

@@ -3,6 +3,7 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path, register_converter
 
+from comments import desk
 from newsroom.health import healthz
 from newsroom.params import RecordIdConverter
 
@@ -10,6 +11,9 @@ from newsroom.params import RecordIdConverter
 register_converter(RecordIdConverter, "id")
 
 urlpatterns = [
+    path("admin/desk/", include("articles.desk.urls")),
+    # The admin's login, landing moderators on their desk (comments/desk.py).
+    path("admin/login/", desk.login),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("", include("articles.urls")),

@@ -109,3 +109,26 @@ def make_correction(article, **overrides):
     fields = {"kind": Correction.Kind.CORRECTION, "text": "An earlier version misspelt a name."}
     fields.update(overrides)
     return Correction.objects.create(article=article, **fields)
+
+
+def make_image(**overrides):
+    """A library picture (a real little JPEG) with alt text and a credit."""
+    import io
+
+    from django.core.files.base import ContentFile
+    from PIL import Image as PILImage
+
+    from library.models import Image
+
+    n = next(_serial)
+    width, height = overrides.pop("size", (64, 48))
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (width, height), (20, 90, 160)).save(buffer, "JPEG")
+    fields = {
+        "file": ContentFile(buffer.getvalue(), name=f"picture-{n}.jpg"),
+        "title": f"Picture {n}",
+        "alt": f"What picture {n} shows",
+        "credit": f"Photo: Photographer {n}",
+    }
+    fields.update(overrides)
+    return Image.objects.create(**fields)

@@ -75,10 +75,11 @@ class HostileNewsroom:
         # History and delete confirmation show the headline as the change form's title
         # does; every seventh story keeps the suite quick while covering each family.
         for article in self.articles[::7]:
-            for view in ("history", "delete", "revisions"):
+            for view in ("history", "delete"):
                 urls.append(reverse(f"admin:articles_article_{view}", args=[article.pk]))
+            urls.append(reverse("desk:revisions", args=[article.pk]))
             # Everything the story says, as a diff against nothing: every field inserted.
-            compare = reverse("admin:articles_article_compare", args=[article.pk])
+            compare = reverse("desk:compare", args=[article.pk])
             urls.append(f"{compare}?from=0&to=live")
         for author in self.authors:
             urls.append(reverse("admin:articles_author_change", args=[author.pk]))

@@ -4,14 +4,15 @@
 - `phases`: the pipeline's phases in order, each returning a verdict or nothing;
 - `pipeline`: `submit()`, which runs a valid form through them and stores the comment;
 - `wordlists`: whole-word matching of the banned and suspect terms;
-- `decisions`: every later change of a comment's status (decisions, reports, bans,
-  erasure), each written to the moderation log.
+- `decisions`: every later change of a comment's status (decisions and their undo,
+  reports, bans, erasure), each written to the moderation log.
 """
 
 from comments.moderation.decisions import (
     ACTIONS,
     AlreadyDecided,
     AlreadyReported,
+    CannotUndo,
     approve,
     ban_author,
     decide,
@@ -23,6 +24,8 @@ from comments.moderation.decisions import (
     remove,
     report,
     tell_page_cache,
+    undo,
+    undoable_decision,
 )
 from comments.moderation.form import FORM_MIN_AGE, CommentForm, is_staff, issue_form_token
 from comments.moderation.phases import URL_RE
@@ -37,6 +40,7 @@ __all__ = [
     "URL_RE",
     "AlreadyDecided",
     "AlreadyReported",
+    "CannotUndo",
     "CommentForm",
     "Outcome",
     "approve",
@@ -54,4 +58,6 @@ __all__ = [
     "report",
     "submit",
     "tell_page_cache",
+    "undo",
+    "undoable_decision",
 ]

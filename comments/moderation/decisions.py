@@ -4,10 +4,13 @@ Moderators' decisions (`decide` and its named forms, `decide_many`), bans, reade
 and the legal erasure; the queue, the admin and the management commands all call these.
 """
 
+from datetime import timedelta
+
 from django.db import IntegrityError, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from articles import caching
 from comments import notifications
@@ -72,6 +75,16 @@ ACTIONS = {
     "spam": (CommentStatus.SPAM, LogAction.SPAM),
     "remove": (CommentStatus.REMOVED, LogAction.REMOVED),
 }
+# What a decision changes, and so what its undo puts back.
+DECISION_FIELDS = [
+    "status",
+    "decided_at",
+    "first_decided_at",
+    "decided_by_id",
+    "decision_reason",
+    "open_report_count",
+]
+UNDO_SECONDS = 5 * 60
 
 
 @transaction.atomic
@@ -106,9 +119,67 @@ def decide(*, comment, by, action, revision, reason=""):
             f"Comment {comment.pk} was already decided by {name}: "
             f"it is now {current.get_status_display().lower()}. Nothing was changed."
         )
-    from_status = comment.status
+    before = {name: getattr(comment, name) for name in DECISION_FIELDS}
     comment.refresh_from_db()
-    log_change(comment, by, log_action, from_status, to_status, reason=reason)
+    log_change(
+        comment,
+        by,
+        log_action,
+        before["status"],
+        to_status,
+        reason=reason,
+        undo_state={"revision": comment.revision, "fields": before},
+    )
+    return comment
+
+
+class CannotUndo(Exception):
+    """The decision is not the asker's, too old, or already overtaken; nothing was changed."""
+
+
+def undoable_decision(*, by, at=None):
+    """`by`'s latest decision that may still be undone, or None."""
+    since = (at or timezone.now()) - timedelta(seconds=UNDO_SECONDS)
+    return (
+        ModerationLogEntry.objects.filter(actor=by, logged_at__gte=since)
+        .exclude(undo_state={})
+        .select_related("comment")
+        .order_by("-logged_at", "-pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def undo(*, entry, by):
+    """Put the comment back as it was before `entry`, a decision `by` made moments ago.
+
+    Only while nobody has decided it since: the UPDATE matches the revision the decision
+    left, so an undo never overwrites a later decision, and a second undo changes nothing.
+    """
+    too_old = timezone.now() - entry.logged_at > timedelta(seconds=UNDO_SECONDS)
+    if entry.actor_id != by.pk or not entry.undo_state or too_old:
+        raise CannotUndo(
+            f"Only your own decisions of the last {UNDO_SECONDS // 60} minutes can be undone."
+        )
+    before = dict(entry.undo_state["fields"])
+    for name in ["decided_at", "first_decided_at"]:
+        before[name] = parse_datetime(before[name]) if before[name] else None
+    changed = Comment.objects.filter(
+        pk=entry.comment_id, revision=entry.undo_state["revision"]
+    ).update(revision=F("revision") + 1, **before)
+    if not changed:
+        raise CannotUndo(
+            f"Comment {entry.comment_id} was decided again after your decision: nothing was undone."
+        )
+    comment = Comment.objects.get(pk=entry.comment_id)
+    log_change(
+        comment,
+        by,
+        LogAction.UNDONE,
+        entry.to_status,
+        comment.status,
+        reason=f"undid “{entry.get_action_display()}”",
+    )
     return comment
 
 
@@ -160,7 +231,8 @@ def feature(*, comment, by, is_featured=True):
 
 @transaction.atomic
 def ban_author(*, comment, by, include_network=False, expires_at=None, reject_pending=False):
-    """Ban the comment's author by email (and optionally network); returns comments rejected."""
+    """Ban the comment's author by email (and optionally network); returns the comments
+    rejected with it."""
     ban = {"expires_at": expires_at, "created_by": by, "note": f"Banned from comment {comment.pk}"}
     BannedEmail.objects.update_or_create(email=comment.email, defaults=ban)
     banned = "email"
@@ -169,20 +241,21 @@ def ban_author(*, comment, by, include_network=False, expires_at=None, reject_pe
         banned = "email and network"
     until = f" until {expires_at:%Y-%m-%d %H:%M}" if expires_at else ""
     log_change(comment, by, LogAction.BANNED, comment.status, comment.status, reason=banned + until)
-    rejected = 0
+    rejected = []
     if reject_pending:
         for pending in Comment.objects.in_moderation().filter(email=comment.email):
             try:
-                decide(
-                    comment=pending,
-                    by=by,
-                    action="reject",
-                    revision=pending.revision,
-                    reason=DecisionReason.ABUSE,
+                rejected.append(
+                    decide(
+                        comment=pending,
+                        by=by,
+                        action="reject",
+                        revision=pending.revision,
+                        reason=DecisionReason.BANNED_AUTHOR,
+                    )
                 )
             except AlreadyDecided:
                 continue  # Another moderator got there first; their decision stands.
-            rejected += 1
     return rejected
 
 
@@ -239,7 +312,9 @@ def tell_page_cache(from_status, to_status):
         caching.content_changed(moves_schedule=False)
 
 
-def log_change(comment, actor, action, from_status, to_status, *, rule="", reason=""):
+def log_change(
+    comment, actor, action, from_status, to_status, *, rule="", reason="", undo_state=None
+):
     # Every status change passes here, the pipeline's, the moderators' and the report
     # threshold's; most are conditional UPDATEs, which no save signal sees.
     tell_page_cache(from_status, to_status)
@@ -254,4 +329,5 @@ def log_change(comment, actor, action, from_status, to_status, *, rule="", reaso
         to_status=to_status,
         rule=rule,
         reason=reason[:300],
+        undo_state=undo_state or {},
     )

@@ -85,7 +85,7 @@ def test_refusal_links_to_the_comparison_of_what_changed(ana, ben):
     ana_form = ana.get(change_url(article))
     ben.post(change_url(article), form_data(ben.get(change_url(article)), dek="Ben's dek."))
     page = ana.post(change_url(article), form_data(ana_form, dek="Ana's dek.")).content.decode()
-    compare = reverse("admin:articles_article_compare", args=[article.pk]) + "?from=2&amp;to=3"
+    compare = reverse("desk:compare", args=[article.pk]) + "?from=2&amp;to=3"
     assert compare in page
     assert "<del>The dek of story" in page and "<ins>Ben&#x27;s dek.</ins>" in page
 
@@ -110,7 +110,7 @@ def test_change_form_shows_who_else_has_the_article_open(ana, ben):
 def test_presence_heartbeat_answers_with_the_others(ana, ben):
     article = make_article()
     ben.get(change_url(article))
-    url = reverse("admin:articles_article_presence", args=[article.pk])
+    url = reverse("desk:presence", args=[article.pk])
     assert ana.post(url).json() == {"others": ["Ben Editor"]}
     assert ana.get(url).status_code == 405
 

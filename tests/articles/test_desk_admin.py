@@ -16,8 +16,8 @@ from tests.factories import make_author, make_draft, make_section, make_staff
 pytestmark = pytest.mark.django_db
 State = Article.Status
 CHANGELIST = reverse("admin:articles_article_changelist")
-DESK = reverse("admin:articles_article_desk")
-CALENDAR = reverse("admin:articles_article_calendar")
+DESK = reverse("desk:index")
+CALENDAR = reverse("desk:calendar")
 AUDIT_LOG = reverse("admin:articles_editorialevent_changelist")
 
 
@@ -392,8 +392,8 @@ def test_every_change_form_move_is_in_the_audit_log(desk, editor):
 
 def test_audit_log_filters_and_is_read_only(desk, editor):
     first, second = in_state(State.IN_REVIEW, headline="First"), in_state(State.APPROVED)
-    workflow.approve(article=first, by=editor)
-    workflow.publish(article=second, by=editor)
+    workflow.move(first, by=editor, action="approve")
+    workflow.move(second, by=editor, action="publish")
     page = desk.get(f"{AUDIT_LOG}?action__exact=approve").content.decode()
     assert "First" in page and second.headline not in page
     page = desk.get(f"{AUDIT_LOG}?article={second.pk}").content.decode()
@@ -408,7 +408,7 @@ def test_audit_log_filters_and_is_read_only(desk, editor):
 def test_audit_log_query_count_is_fixed(desk, editor, django_assert_num_queries):
     def add_events():
         for _ in range(3):
-            workflow.submit(article=in_state(State.DRAFT), by=make_staff("Editor"))
+            workflow.move(in_state(State.DRAFT), by=make_staff("Editor"), action="submit")
 
     add_events()
     # session, user, 2 permissions, actor filter choices, 2 counts, events with actors,

@@ -25,17 +25,17 @@ def hostile_desk(django_db_setup, django_db_blocker):
         soon = timezone.now() + timedelta(hours=1)
         for n, (article, payload) in enumerate(zip(newsroom.articles, PAYLOADS, strict=True)):
             if n % 4 == 0:
-                workflow.kill(article=article, by=editor, reason=payload)
+                workflow.move(article, by=editor, action="kill", note=payload)
             elif n % 4 == 1:
                 Article.objects.filter(pk=article.pk).update(
                     status=Article.Status.IN_REVIEW, editorial_notes=payload
                 )
-                workflow.return_to_reporter(article=article, by=editor, note=payload)
-                workflow.submit(article=article, by=editor, note=payload)
+                workflow.move(article, by=editor, action="return", note=payload)
+                workflow.move(article, by=editor, action="submit", note=payload)
                 workflow.assign(article=article, by=editor, assignee=editor, due_at=soon)
             elif n % 4 == 2:
-                workflow.unpublish(article=article, by=editor, note=payload)
-                workflow.schedule(article=article, by=editor, at=soon, note=payload)
+                workflow.move(article, by=editor, action="unpublish", note=payload)
+                workflow.move(article, by=editor, action="schedule", at=soon, note=payload)
         yield newsroom
         transaction.set_rollback(True)
 
@@ -44,9 +44,9 @@ def hostile_desk(django_db_setup, django_db_blocker):
 def test_no_payload_runs_on_the_desk_pages(admin_client, hostile_desk):
     audit_log = reverse("admin:articles_editorialevent_changelist")
     urls = [
-        reverse("admin:articles_article_desk"),
-        reverse("admin:articles_article_calendar"),
-        f"{reverse('admin:articles_article_calendar')}?week={timezone.localdate():%Y-%m-%d}",
+        reverse("desk:index"),
+        reverse("desk:calendar"),
+        f"{reverse('desk:calendar')}?week={timezone.localdate():%Y-%m-%d}",
         audit_log,
         *(f"{audit_log}?article={article.pk}" for article in hostile_desk.articles[:8]),
         *(

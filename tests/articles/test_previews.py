@@ -26,7 +26,7 @@ def desk(editor):
 
 def share(desk, article):
     """Press "Create shareable preview link" on the change form; return the new link."""
-    response = desk.post(reverse("admin:articles_article_share", args=[article.pk]))
+    response = desk.post(reverse("desk:share", args=[article.pk]))
     assert response.status_code == 302
     return article.preview_links.first()
 
@@ -109,7 +109,7 @@ def test_revoked_link_is_gone(desk, client):
     link = share(desk, draft)
     page = desk.get(reverse("admin:articles_article_change", args=[draft.pk])).content.decode()
     assert link.get_absolute_url() in page
-    response = desk.post(reverse("admin:articles_article_revoke_share", args=[draft.pk, link.pk]))
+    response = desk.post(reverse("desk:revoke_share", args=[draft.pk, link.pk]))
     assert response.status_code == 302
     response = client.get(link.get_absolute_url())
     assert response.status_code == 410
@@ -143,8 +143,8 @@ def test_an_editor_shares_and_revokes_but_a_reporter_cannot_even_for_their_own_d
     client.force_login(reporter)
     page = client.get(reverse("admin:articles_article_change", args=[draft.pk])).content.decode()
     assert "Create shareable preview link" not in page
-    assert client.post(reverse("admin:articles_article_share", args=[draft.pk])).status_code == 403
-    revoke = reverse("admin:articles_article_revoke_share", args=[draft.pk, link.pk])
+    assert client.post(reverse("desk:share", args=[draft.pk])).status_code == 403
+    revoke = reverse("desk:revoke_share", args=[draft.pk, link.pk])
     assert client.post(revoke).status_code == 403
     assert PreviewLink.objects.get().is_usable
 
@@ -163,7 +163,7 @@ def test_a_reporter_previews_their_draft_but_a_moderator_cannot(client):
 
 def test_preview_links_are_made_by_post_only(desk):
     draft = make_draft()
-    assert desk.get(reverse("admin:articles_article_share", args=[draft.pk])).status_code == 405
+    assert desk.get(reverse("desk:share", args=[draft.pk])).status_code == 405
     assert not PreviewLink.objects.exists()
 
 

@@ -63,7 +63,7 @@ def test_change_page_links_to_the_history_which_lists_every_version(desk):
     article = make_article()
     save(desk, article, headline="First")
     save(desk, article, headline="Second")
-    history_url = reverse("admin:articles_article_revisions", args=[article.pk])
+    history_url = reverse("desk:revisions", args=[article.pk])
     assert history_url in desk.get(change_url(article)).content.decode()
     page = desk.get(history_url).content.decode()
     assert "Ana Editor" in page
@@ -72,7 +72,7 @@ def test_change_page_links_to_the_history_which_lists_every_version(desk):
 
 def test_history_of_a_story_never_saved_at_the_desk_is_an_empty_list(desk):
     imported = make_article()  # As the importer files it: no desk save, no revision yet.
-    response = desk.get(reverse("admin:articles_article_revisions", args=[imported.pk]))
+    response = desk.get(reverse("desk:revisions", args=[imported.pk]))
     assert response.status_code == 200
     assert 'name="from"' not in response.content.decode()
 
@@ -80,7 +80,7 @@ def test_history_of_a_story_never_saved_at_the_desk_is_an_empty_list(desk):
 def test_compare_two_versions_shows_changed_words_field_by_field(desk):
     article = make_article(body="The council met on Monday.\n\nIt voted for buses.")
     save(desk, article, body="The council met on Tuesday.\n\nIt voted for buses.", dek="New dek.")
-    url = reverse("admin:articles_article_compare", args=[article.pk]) + "?from=1&to=2"
+    url = reverse("desk:compare", args=[article.pk]) + "?from=1&to=2"
     response = desk.get(url)
     page = response.content.decode()
     assert response.status_code == 200
@@ -94,10 +94,8 @@ def test_one_click_compares_latest_version_with_live_article(desk):
     article = make_article(headline="As saved")
     save(desk, article)
     Article.objects.filter(pk=article.pk).update(headline="Changed outside the desk")
-    page = desk.get(reverse("admin:articles_article_revisions", args=[article.pk])).content.decode()
-    latest_vs_live = (
-        reverse("admin:articles_article_compare", args=[article.pk]) + "?from=2&amp;to=live"
-    )
+    page = desk.get(reverse("desk:revisions", args=[article.pk])).content.decode()
+    latest_vs_live = reverse("desk:compare", args=[article.pk]) + "?from=2&amp;to=live"
     assert latest_vs_live in page
     page = desk.get(latest_vs_live.replace("&amp;", "&")).content.decode()
     assert "<del>As saved</del> <ins>Changed outside the desk</ins>" in page
@@ -105,7 +103,7 @@ def test_one_click_compares_latest_version_with_live_article(desk):
 
 def test_comparing_a_version_that_does_not_exist_is_not_found(desk):
     article = make_article()
-    url = reverse("admin:articles_article_compare", args=[article.pk])
+    url = reverse("desk:compare", args=[article.pk])
     assert desk.get(url + "?from=7&to=live").status_code == 404
     assert desk.get(url + "?from=seven&to=live").status_code == 404
 
@@ -121,7 +119,7 @@ def test_restore_brings_back_words_and_bylines_as_a_new_version_keeping_the_stat
     article.tags.set(["trams"])
     save(desk, article, headline="Rewritten headline")
     Article.objects.filter(pk=article.pk).update(status="unpublished")  # the workflow's move
-    restore_url = reverse("admin:articles_article_restore", args=[article.pk, 1])
+    restore_url = reverse("desk:restore", args=[article.pk, 1])
     assert (
         "<del>Rewritten </del><ins>Original </ins>headline"
         in desk.get(restore_url).content.decode()
@@ -142,7 +140,7 @@ def test_restore_brings_back_words_and_bylines_as_a_new_version_keeping_the_stat
 def test_restoring_old_slug_of_published_article_keeps_the_newer_address_working(desk, client):
     article = make_article(slug="first-slug")
     save(desk, article, slug="second-slug")
-    desk.post(reverse("admin:articles_article_restore", args=[article.pk, 1]))
+    desk.post(reverse("desk:restore", args=[article.pk, 1]))
     assert Article.objects.get(pk=article.pk).slug == "first-slug"
     response = desk.get("/article/second-slug/")
     assert (response.status_code, response["Location"]) == (301, "/article/first-slug/")
@@ -153,11 +151,8 @@ def test_restore_is_refused_to_a_reporter_whose_story_is_published(client):
     article = make_article(authors=[reporter.author])
     revisions.record(article, None)
     client.force_login(reporter)
-    assert (
-        client.get(reverse("admin:articles_article_revisions", args=[article.pk])).status_code
-        == 200
-    )
-    url = reverse("admin:articles_article_restore", args=[article.pk, 1])
+    assert client.get(reverse("desk:revisions", args=[article.pk])).status_code == 200
+    url = reverse("desk:restore", args=[article.pk, 1])
     assert client.post(url).status_code == 403
     assert article.revisions.count() == 1
 
@@ -177,8 +172,8 @@ def test_diff_escapes_what_the_article_says():
 def test_history_and_compare_pages_query_counts_are_fixed(desk, django_assert_num_queries):
     article = make_draft()
     save(desk, article)
-    history = reverse("admin:articles_article_revisions", args=[article.pk])
-    compare = reverse("admin:articles_article_compare", args=[article.pk]) + "?from=1&to=live"
+    history = reverse("desk:revisions", args=[article.pk])
+    compare = reverse("desk:compare", args=[article.pk]) + "?from=1&to=live"
     # 1 session, 2 user, 3 article + section, 4 its bylines (the desk's queryset prefetches
     # them), 5 revisions + their authors
     with django_assert_num_queries(5):
@@ -211,7 +206,7 @@ def test_change_form_shows_what_the_last_save_changed_in_one_click(desk):
     article = make_article(headline="Before")
     save(desk, article)
     save(desk, article, headline="After the edit")
-    compare = reverse("admin:articles_article_compare", args=[article.pk]) + "?from=2&amp;to=3"
+    compare = reverse("desk:compare", args=[article.pk]) + "?from=2&amp;to=3"
     assert compare in desk.get(change_url(article)).content.decode()
 
 
@@ -220,7 +215,7 @@ def test_desk_pages_load_their_styles_and_scripts_as_files_for_the_content_polic
     save(desk, article)
     change = desk.get(change_url(article)).content.decode()
     assert "articles/revisions" in change and "articles/presence" in change
-    compare = reverse("admin:articles_article_compare", args=[article.pk]) + "?from=0&to=1"
+    compare = reverse("desk:compare", args=[article.pk]) + "?from=0&to=1"
     for page in [change, desk.get(compare).content.decode()]:
         assert "<style" not in page
         assert "articles/revisions" in page

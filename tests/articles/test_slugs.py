@@ -1,7 +1,9 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from articles.models import SlugRedirect
+from articles.models import Article, SlugRedirect
 from tests.factories import make_article, make_draft
 
 pytestmark = pytest.mark.django_db
@@ -73,3 +75,27 @@ def test_redirect_costs_one_indexed_lookup_after_the_miss(client, django_assert_
     # joined to its article
     with django_assert_num_queries(3):
         assert client.get("/article/first/").status_code == 301
+
+
+def test_a_status_only_save_does_not_look_up_the_slug_history():
+    article = Article.objects.get(pk=make_article(slug="steady").pk)
+    article.status = Article.Status.UNPUBLISHED
+    with CaptureQueriesContext(connection) as saved:
+        article.save(update_fields=["status"])
+    # The update, then the page cache's look at the next scheduled change (two queries).
+    statements = [query["sql"] for query in saved.captured_queries]
+    assert [sql.split()[0] for sql in statements] == ["UPDATE", "SELECT", "SELECT"]
+    assert not any("slug" in sql for sql in statements[1:])
+
+
+def test_the_body_is_rendered_when_it_changes_and_only_then():
+    article = Article.objects.get(pk=make_article(body="Plain words.").pk)
+    article.body = "Now **bold**."
+    article.save()
+    stored = Article.objects.get(pk=article.pk)
+    assert "<strong>bold</strong>" in stored.body_html
+    assert stored.body_text == "Now bold."
+    # A save that leaves the body alone keeps what was rendered (no second rendering).
+    stored.body_html, stored.headline = "<p>kept</p>", "A new headline"
+    stored.save()
+    assert Article.objects.get(pk=article.pk).body_html == "<p>kept</p>"

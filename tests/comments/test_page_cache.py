@@ -73,7 +73,7 @@ def test_ban_rejecting_the_authors_held_comments_leaves_the_cached_page_cached(s
     held = make_comment(article=story, email="troll@example.org", status="pending")
     make_comment(article=story, email="troll@example.org", status="pending")
     cache_page(story)
-    assert ban_author(comment=held, by=moderator, reject_pending=True) == 2
+    assert len(ban_author(comment=held, by=moderator, reject_pending=True)) == 2
     assert is_cached(story)
 
 

@@ -105,8 +105,9 @@ def test_hostile_headline_stays_inside_the_json_string(client):
     assert '</script><script>alert("x")' not in body
     assert "\\u003C/script\\u003E\\u003Cscript\\u003Ealert" in body
     tree = html.fromstring(response.content)
-    # Only our two JSON-LD scripts exist: the headline opened no element of its own.
-    assert len(tree.xpath("//script")) == 2
+    # Only our two JSON-LD scripts are inline: the headline opened no element of its own.
+    inline = tree.xpath("//script[not(@src)]")
+    assert [s.get("type") for s in inline] == ["application/ld+json"] * 2
     news, trail = json_ld(tree)
     assert news["headline"] == HOSTILE_HEADLINE
     assert trail["itemListElement"][-1]["name"] == HOSTILE_HEADLINE

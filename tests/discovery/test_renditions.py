@@ -218,10 +218,10 @@ def test_publishing_through_the_desk_makes_them_and_unpublishing_removes_them(
         )
     assert not draft.renditions.exists()
     with django_capture_on_commit_callbacks(execute=True):
-        workflow.publish(article=draft, by=editor)
+        workflow.move(draft, by=editor, action="publish")
     assert draft.renditions.count() == 18
     with django_capture_on_commit_callbacks(execute=True):
-        workflow.unpublish(article=draft, by=editor)
+        workflow.move(draft, by=editor, action="unpublish")
     assert not draft.renditions.exists()
 
 

@@ -41,8 +41,8 @@ def test_desk_runs_under_the_policy_widgets_included(watched, reader_site, djang
     for url in [
         reverse("admin:index"),
         reverse("admin:articles_article_changelist"),
-        reverse("admin:articles_article_desk"),
-        reverse("admin:articles_article_calendar"),
+        reverse("desk:index"),
+        reverse("desk:calendar"),
         reverse("admin:auth_user_change", args=[chief.pk]),
         reverse("comments:queue"),
         reverse("comments:log"),

@@ -159,3 +159,41 @@ def test_backup_on_postgresql_prints_the_pg_dump_command():
     command = out.getvalue()
     assert command.startswith("pg_dump --format=custom --file=nightly.dump")
     assert command.split()[-1] == connection.settings_dict["NAME"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_interrupted_backup_leaves_no_copy_and_blocks_no_later_run(sqlite_only, tmp_path):
+    article = make_article()
+    Comment.objects.bulk_create(
+        Comment(
+            article=article,
+            name="Archive",
+            email="a@example.org",
+            body="x" * 3000,
+            status="published",
+            rule="passed",
+        )
+        for _ in range(ARCHIVE_ROWS)
+    )
+    backup = tmp_path / "nightly.sqlite3"
+    killed_mid_copy = False
+    for _ in range(5):  # Killed while copying: the copy runs for a few dozen milliseconds.
+        run = subprocess.Popen(**manage("backup", str(backup)), stdout=subprocess.DEVNULL)
+        deadline = time.monotonic() + 30
+        while run.poll() is None and not list(tmp_path.glob(".nightly.sqlite3.*.partial")):
+            assert time.monotonic() < deadline
+        run.kill()
+        run.wait()
+        if run.returncode != 0 and not backup.exists():
+            killed_mid_copy = True
+            break
+        backup.unlink()  # It finished before the kill: try again.
+    assert killed_mid_copy
+    assert [path.name for path in tmp_path.iterdir() if not path.name.startswith(".")] == []
+
+    out = StringIO()
+    call_command("backup", str(backup), stdout=out)
+    assert f"Backed up to {backup}" in out.getvalue()
+    with sqlite3.connect(backup) as copy:
+        assert copy.execute("SELECT COUNT(*) FROM comments_comment").fetchone() == (ARCHIVE_ROWS,)
+    assert [path.name for path in tmp_path.iterdir() if path.suffix == ".partial"] != []

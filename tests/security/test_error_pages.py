@@ -151,8 +151,10 @@ class TestErrorPagesOverHttp:
         assert response.status_code == 403
         assert PAGES[403] in response.content.decode()
 
-    def test_a_withdrawn_story_is_the_410_page(self, client):
-        article = make_article(status="killed", kill_notice="Legal reasons.")
+    def test_a_withdrawn_story_is_the_410_page(self, client, yesterday):
+        article = make_article(
+            status="killed", kill_notice="Legal reasons.", first_published_at=yesterday
+        )
         response = client.get(article.get_absolute_url())
         assert response.status_code == 410
         assert PAGES[410] in response.content.decode()

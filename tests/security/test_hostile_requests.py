@@ -149,7 +149,7 @@ def test_search_syntax_characters_never_fail(client, public_urls):
 STAFF_PARAMETERS = {
     "comments:queue": ["tab", "sort", "page"],
     "comments:log": ["moderator", "article", "action", "page"],
-    "admin:articles_article_calendar": ["week"],
+    "desk:calendar": ["week"],
     "admin:articles_article_changelist": ["q", "status__exact", "section__id__exact", "o", "p"],
 }
 

@@ -32,6 +32,7 @@ EDITOR_POLICY = {
     "articles.editorialevent": {"view"},
     "articles.correction": {"add", "change", "view"},
     "articles.previewlink": {"add", "change", "view"},
+    "library.image": ALL,
 }
 COMMENT_MODELS = [
     "comments.comment",
@@ -48,6 +49,7 @@ POLICY = {
         "articles.section": {"view"},
         "articles.author": {"view"},
         "taggit.tag": {"view"},
+        "library.image": {"add", "change", "view"},
     },
     "desk_editor": EDITOR_POLICY,
     "editor": EDITOR_POLICY,
@@ -211,8 +213,8 @@ def test_stories_open_only_to_their_author_and_their_desk(client, newsroom, role
 # (anonymous, reader, reporter, desk_editor, editor, moderator, superuser)
 STAFF_PAGES = {
     "admin:index": ("login", "login", "open", "open", "open", "open", "open"),
-    "admin:articles_article_desk": ("login", "login", "open", "open", "open", "denied", "open"),
-    "admin:articles_article_calendar": ("login", "login", "open", "open", "open", "denied", "open"),
+    "desk:index": ("login", "login", "open", "open", "open", "denied", "open"),
+    "desk:calendar": ("login", "login", "open", "open", "open", "denied", "open"),
     "comments:queue": ("login", "denied", "denied", "denied", "denied", "open", "open"),
     "comments:log": ("login", "denied", "denied", "denied", "denied", "open", "open"),
     "comments:overview": ("login", "denied", "denied", "open", "open", "open", "open"),

@@ -1,7 +1,9 @@
 """Back up the database: a consistent copy of a live SQLite file, or the pg_dump to run."""
 
+import os
 import shlex
 import sqlite3
+import tempfile
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -33,16 +35,27 @@ class Command(BaseCommand):
         if target.exists():
             raise CommandError(f"{target} exists already; give another name.")
         connection.ensure_connection()
-        destination = sqlite3.connect(target)
+        # The copy is written under a name of its own and takes the target's name only once
+        # complete: an interrupted run leaves no half copy under the target's name (which would
+        # pass for a backup, and block the next run), only a hidden `.partial` file.
+        handle, partial = tempfile.mkstemp(
+            dir=target.parent, prefix=f".{target.name}.", suffix=".partial"
+        )
+        os.close(handle)
         try:
-            # In one step, inside one read transaction. In several, any commit by another
-            # process between two steps starts the copy again from the first page: under steady
-            # writes a large database would be copied over and over, perhaps forever. In WAL
-            # mode (settings.py) the long read holds up no writer.
-            with destination:
-                connection.connection.backup(destination, pages=-1)
+            destination = sqlite3.connect(partial)
+            try:
+                # In one step, inside one read transaction. In several, any commit by another
+                # process between two steps starts the copy again from the first page: under
+                # steady writes a large database would be copied over and over, perhaps
+                # forever. In WAL mode (settings.py) the long read holds up no writer.
+                with destination:
+                    connection.connection.backup(destination, pages=-1)
+            finally:
+                destination.close()
+            os.replace(partial, target)
         finally:
-            destination.close()
+            Path(partial).unlink(missing_ok=True)
         self.stdout.write(f"Backed up to {target} ({target.stat().st_size:,} bytes).")
 
 

@@ -1,11 +1,11 @@
+"""The story and what it is made of: sections, authors, articles, bylines and sources."""
+
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchVectorField
-from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
@@ -16,6 +16,9 @@ from django.utils.text import slugify
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItem
 
+from articles import visibility
+from articles.models.desk import DeskQuerySet
+from articles.models.states import VISIBLE_STATUSES, ArticleStatus
 from articles.rendering import plain_text, render_markdown
 from articles.validators import validate_lead_image
 
@@ -94,40 +97,13 @@ class Author(models.Model):
         return reverse("articles:author", args=[self.slug])
 
 
-class ArticleStatus(models.TextChoices):
-    """Where an article stands in the editorial workflow (articles/workflow.py moves it)."""
-
-    DRAFT = "draft", "Draft"
-    IN_REVIEW = "in_review", "In review"
-    APPROVED = "approved", "Approved"
-    SCHEDULED = "scheduled", "Scheduled"
-    PUBLISHED = "published", "Published"
-    UNPUBLISHED = "unpublished", "Unpublished"
-    KILLED = "killed", "Killed"
-
-
-# Statuses whose articles readers see once their publication time has come.
-VISIBLE_STATUSES = (ArticleStatus.PUBLISHED, ArticleStatus.SCHEDULED)
 # Related stories are looked for this long before and after a story's publication.
 RELATED_WINDOW = timedelta(days=14)
 # Above this many stories a tag's page walks the newest stories instead of its taggings.
 COMMON_TAG_STORIES = 1000
 
 
-class ArticleQuerySet(models.QuerySet):
-    def published(self):
-        """Articles a reader may see now: live, and their publication time has come.
-
-        This is the one definition of "published"; every page, list and link uses it.
-        A scheduled article becomes visible at its time without any job running.
-        """
-        now = timezone.now()
-        return self.filter(
-            Q(unpublish_at__isnull=True) | Q(unpublish_at__gt=now),
-            status__in=VISIBLE_STATUSES,
-            published_at__lte=now,
-        )
-
+class ArticleQuerySet(visibility.VisibilityQuerySet, DeskQuerySet):
     def for_listing(self):
         """Everything a teaser (headline, section, bylines, image) needs, in two queries."""
         return self.select_related("section").prefetch_related(
@@ -215,16 +191,6 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(
             Q(published_at__lt=published_at) | Q(pk__lt=pk), published_at__lte=published_at
         )
-
-    def on_desk_of(self, user):
-        """The stories a staff member works with: editors their desks', reporters their own."""
-        if user.is_superuser:
-            return self
-        if user.has_perm("articles.edit_any_article"):
-            sections = Desk.section_ids_for(user)
-            return self if sections is None else self.filter(section__in=sections)
-        bylined = Byline.objects.filter(article=models.OuterRef("pk"), author__user=user)
-        return self.filter(Q(created_by=user) | Q(models.Exists(bylined)))
 
 
 class Article(models.Model):
@@ -319,7 +285,7 @@ class Article(models.Model):
     # table.
     search_vector = SearchVectorField(null=True, editable=False)
 
-    # The desk's side of the story (articles/workflow.py and articles/admin_desk.py); never
+    # The desk's side of the story (articles/workflow.py and articles/admin.py); never
     # shown to readers except the kill notice, which a killed article's URL answers with.
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -392,17 +358,31 @@ class Article(models.Model):
         return self.headline
 
     def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
         if not self.slug:
             self.slug = self.unique_slug(self.headline)
-        self.body_html = render_markdown(self.body)
-        self.body_text = plain_text(self.body_html)
-        public_slug = self.public_slug_before_save()
+        # Rendering is the costly part of a save; a move or an assignment leaves the body alone.
+        if self._has_changed("body", update_fields):
+            self.body_html = render_markdown(self.body)
+            self.body_text = plain_text(self.body_html)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "body_html", "body_text"}
+        public_slug = (
+            self.public_slug_before_save() if self._has_changed("slug", update_fields) else None
+        )
         super().save(*args, **kwargs)
+        self._remember_stored()
         if public_slug and public_slug != self.slug:
             self.keep_old_slug(public_slug)
 
     def get_absolute_url(self):
         return reverse("articles:article", args=[self.slug])
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        article = super().from_db(db, field_names, values)
+        article._remember_stored()
+        return article
 
     def clean(self):
         # A blank focal point means the centre of the picture.
@@ -426,9 +406,26 @@ class Article(models.Model):
 
     def keep_old_slug(self, old_slug):
         """Send readers of a published article's old address on to its new one, for good."""
-        SlugRedirect.objects.update_or_create(old_slug=old_slug, defaults={"article": self})
+        redirects = self.old_slugs.model.objects
+        redirects.update_or_create(old_slug=old_slug, defaults={"article": self})
         # Changing back to an old slug: the article answers at it again by itself.
-        SlugRedirect.objects.filter(old_slug=self.slug, article=self).delete()
+        redirects.filter(old_slug=self.slug, article=self).delete()
+
+    # The body and slug as stored, to tell a save that changes them from one that does not.
+    _TRACKED_FIELDS = ("body", "slug")
+
+    def _remember_stored(self):
+        self._stored = {
+            name: self.__dict__[name] for name in self._TRACKED_FIELDS if name in self.__dict__
+        }
+
+    def _has_changed(self, name, update_fields):
+        if update_fields is not None and name not in update_fields:
+            return False
+        if name in self.get_deferred_fields():
+            return False
+        stored = getattr(self, "_stored", {})
+        return name not in stored or stored[name] != getattr(self, name)
 
     def mark_updated(self, at=None):
         """Show readers an "Updated" time: a substantive update or a new correction."""
@@ -448,12 +445,7 @@ class Article(models.Model):
 
     @property
     def is_live(self):
-        return (
-            self.status in self.VISIBLE_STATUSES
-            and self.published_at is not None
-            and self.published_at <= timezone.now()
-            and (self.unpublish_at is None or self.unpublish_at > timezone.now())
-        )
+        return visibility.is_live(self)
 
     @property
     def has_been_published(self):
@@ -512,314 +504,3 @@ class Source(models.Model):
 
     def __str__(self):
         return self.title
-
-
-class FullTextMatchField(models.TextField):
-    """SQLite FTS5's hidden column named after its table; `__match` runs a full-text query."""
-
-
-@FullTextMatchField.register_lookup
-class FullTextMatch(models.Lookup):
-    lookup_name = "match"
-
-    def as_sql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{lhs} MATCH {rhs}", lhs_params + rhs_params
-
-
-class ArticleSearchEntry(models.Model):
-    """An article's row in SQLite's FTS5 search table, which articles/search.py creates and
-    its triggers fill. Django only reads it, joined to the article, to match and rank."""
-
-    article = models.OneToOneField(
-        Article,
-        primary_key=True,
-        db_column="rowid",
-        db_constraint=False,
-        on_delete=models.DO_NOTHING,
-        related_name="search_entry",
-    )
-    document = FullTextMatchField(db_column="articles_article_fts")
-    # FTS5's rank: bm25 with the column weights set in articles/search.py; lower is better.
-    rank = models.FloatField()
-
-    class Meta:
-        managed = False
-        db_table = "articles_article_fts"
-
-    def __str__(self):
-        return f"Search entry of {self.article_id}"
-
-    def get_absolute_url(self):
-        return reverse("articles:article", args=[self.article.slug])
-
-
-class Rendition(models.Model):
-    """One resized, cropped copy of an article's lead image (articles/renditions.py makes them)."""
-
-    class Crop(models.TextChoices):
-        WIDE = "16:9", "16:9"
-        STANDARD = "4:3", "4:3"
-        SQUARE = "1:1", "1:1"
-
-    class Format(models.TextChoices):
-        WEBP = "webp", "WebP"
-        JPEG = "jpeg", "JPEG"
-
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="renditions")
-    crop = models.CharField(max_length=4, choices=Crop.choices)
-    format = models.CharField(max_length=4, choices=Format.choices)
-    width = models.PositiveIntegerField()
-    height = models.PositiveIntegerField()
-    file = models.FileField(max_length=300)
-    # In bytes, known when the file is written: feeds give it as the enclosure's length
-    # without asking storage about every story.
-    file_size = models.PositiveIntegerField()
-    # The lead image and focal point it was made from; a change makes the set stale.
-    source_key = models.CharField(max_length=400)
-
-    class Meta:
-        ordering = ["crop", "format", "width"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["article", "crop", "format", "width"], name="rendition_once"
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.article} {self.crop} {self.width}w {self.format}"
-
-    def get_absolute_url(self):
-        return self.file.url
-
-
-class Desk(models.Model):
-    """A group of sections some editors run; an editor on no desk works on every section."""
-
-    name = models.CharField(max_length=80, unique=True)
-    sections = models.ManyToManyField(Section, related_name="desks")
-    editors = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="desks")
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
-
-    @classmethod
-    def section_ids_for(cls, user):
-        """The sections an editor's desks cover, or None when they are on no desk (all)."""
-        if not hasattr(user, "_desk_section_ids"):
-            rows = list(cls.objects.filter(editors=user).values_list("sections", flat=True))
-            user._desk_section_ids = {pk for pk in rows if pk is not None} if rows else None
-        return user._desk_section_ids
-
-
-class EditorialAction(models.TextChoices):
-    SUBMIT = "submit", "Submitted for review"
-    RETURN = "return", "Returned to reporter"
-    APPROVE = "approve", "Approved"
-    SCHEDULE = "schedule", "Scheduled"
-    PUBLISH = "publish", "Published"
-    UNPUBLISH = "unpublish", "Unpublished"
-    KILL = "kill", "Killed"
-    ASSIGN = "assign", "Assigned"
-
-
-class EditorialEvent(models.Model):
-    """One line of the audit log: who did what to which story, from which state to which."""
-
-    Action = EditorialAction
-
-    article = models.ForeignKey(
-        Article, null=True, on_delete=models.SET_NULL, related_name="editorial_events"
-    )
-    # Kept so that the log still reads after an article is deleted.
-    headline = models.CharField(max_length=255)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text="Empty: the system (importer, scheduler).",
-    )
-    action = models.CharField(max_length=12, choices=EditorialAction.choices)
-    from_state = models.CharField(max_length=12, choices=ArticleStatus.choices, blank=True)
-    to_state = models.CharField(max_length=12, choices=ArticleStatus.choices, blank=True)
-    note = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["article", "-created_at"], name="event_article_recent")]
-        verbose_name = "audit log entry"
-        verbose_name_plural = "audit log"
-
-    def __str__(self):
-        return f"{self.get_action_display()}: {self.headline}"
-
-    def get_absolute_url(self):
-        return reverse("admin:articles_editorialevent_change", args=[self.pk])
-
-    @property
-    def actor_name(self):
-        return self.actor.get_username() if self.actor else "system"
-
-
-class CorrectionQuerySet(models.QuerySet):
-    def on_public_articles(self):
-        """Corrections readers may see: those on articles that are published now."""
-        return self.filter(article__in=Article.objects.published())
-
-    def newest_first(self):
-        return self.order_by("-published_at", "-pk")
-
-
-class CorrectionKind(models.TextChoices):
-    CORRECTION = "correction", "Correction"
-    CLARIFICATION = "clarification", "Clarification"
-    UPDATE = "update", "Update"
-    EDITORS_NOTE = "editors_note", "Editor’s note"
-
-
-class Correction(models.Model):
-    """A public note on a published article: what was wrong, clarified or added, and when."""
-
-    Kind = CorrectionKind
-
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
-    kind = models.CharField(max_length=13, choices=Kind.choices, default=Kind.CORRECTION)
-    text = models.TextField(help_text="What readers are told, in a sentence or two.")
-    published_at = models.DateTimeField("time", default=timezone.now)
-
-    objects = CorrectionQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["published_at", "pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(kind__in=CorrectionKind.values),
-                name="correction_kind_valid",
-            ),
-        ]
-        indexes = [models.Index(fields=["-published_at", "-id"], name="correction_newest")]
-
-    def __str__(self):
-        return f"{self.get_kind_display()} on {self.article}"
-
-    def get_absolute_url(self):
-        return f"{self.article.get_absolute_url()}#correction-{self.pk}"
-
-    def clean(self):
-        article = getattr(self, "article", None)
-        if article is not None and not article.has_been_published:
-            raise ValidationError(
-                {"article": "Corrections are for published stories; this one is not published."}
-            )
-
-
-class SlugRedirect(models.Model):
-    """An address a published article used to have; readers following it are sent on."""
-
-    old_slug = models.SlugField(max_length=255, unique=True)
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="old_slugs")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self):
-        return f"{self.old_slug} → {self.article.slug}"
-
-    def get_absolute_url(self):
-        return reverse("articles:article", args=[self.old_slug])
-
-
-class Revision(models.Model):
-    """What an article said after one save: its editorial fields, bylines, sources and tags.
-
-    articles/revisions.py takes, compares and restores them.
-    """
-
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
-    number = models.PositiveIntegerField(help_text="1 for the first save, then 2, 3...")
-    created_at = models.DateTimeField(default=timezone.now)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="article_revisions",
-    )
-    summary = models.CharField(max_length=200, blank=True)
-    snapshot = models.JSONField(encoder=DjangoJSONEncoder)
-
-    class Meta:
-        ordering = ["-number"]
-        constraints = [
-            models.UniqueConstraint(fields=["article", "number"], name="revision_number_once"),
-        ]
-
-    def __str__(self):
-        return f"Version {self.number} of {self.article}"
-
-    def get_absolute_url(self):
-        return reverse("admin:articles_article_revisions", args=[self.article_id])
-
-    @property
-    def author_name(self):
-        user = self.created_by
-        return (user.get_full_name() or user.get_username()) if user else "Someone"
-
-
-class PreviewLink(models.Model):
-    """A signed, expiring, revocable address at which someone outside the desk reads a draft."""
-
-    SIGNING_SALT = "articles.preview-link"
-
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="preview_links")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField()
-    revoked_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-
-    def __str__(self):
-        return f"Preview link for {self.article}"
-
-    def get_absolute_url(self):
-        return reverse("articles:shared_preview", args=[self.token])
-
-    @property
-    def token(self):
-        """The link's id signed with the site's secret: it cannot be guessed or altered."""
-        return signing.Signer(salt=self.SIGNING_SALT).sign_object(self.pk)
-
-    @property
-    def is_usable(self):
-        return self.revoked_at is None and self.expires_at > timezone.now()
-
-
-class PreviewAccess(models.Model):
-    """One reading of a shared preview, so editors know where a draft has been seen."""
-
-    link = models.ForeignKey(PreviewLink, on_delete=models.CASCADE, related_name="accesses")
-    accessed_at = models.DateTimeField(default=timezone.now)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
-    user_agent = models.CharField(max_length=300, blank=True)
-
-    class Meta:
-        ordering = ["-accessed_at", "-pk"]
-        verbose_name_plural = "preview accesses"
-
-    def __str__(self):
-        return f"{self.link} read at {self.accessed_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,105 @@
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.html import format_html
+
+from articles.images import LeadImageField
+from library.models import Image
+from library.pictures import thumbnail
+from library.upload import add_many
+
+
+@admin.register(Image)
+class ImageAdmin(admin.ModelAdmin):
+    """The library page: thumbnails, search, filters, bulk upload and where each image is used."""
+
+    list_display = ["thumbnail", "title", "credit", "uploaded_by", "uploaded_at"]
+    list_display_links = ["thumbnail", "title"]
+    list_filter = [
+        ("tags", admin.RelatedOnlyFieldListFilter),
+        ("uploaded_by", admin.RelatedOnlyFieldListFilter),
+        ("uploaded_at", admin.DateFieldListFilter),
+    ]
+    list_select_related = ["uploaded_by"]
+    list_per_page = 60
+    search_fields = ["title", "alt", "caption", "credit", "source", "tags__name"]
+    formfield_overrides = {models.ImageField: {"form_class": LeadImageField}}
+    readonly_fields = ["focal_point_picker", "uploaded_by", "uploaded_at"]
+    fieldsets = [
+        (None, {"fields": ["file", "title", "alt", "caption", "credit", "source", "tags"]}),
+        ("Focal point", {"fields": ["focal_point_picker", ("focal_x", "focal_y")]}),
+        ("Record", {"fields": ["uploaded_by", "uploaded_at"]}),
+    ]
+
+    class Media:
+        css = {"all": ["library/library.css"]}
+        js = ["library/focal-point.js"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_renditions()
+
+    def get_urls(self):
+        upload = self.admin_site.admin_view(self.bulk_upload_view)
+        return [
+            path("upload/", upload, name="library_image_upload"),
+            *super().get_urls(),
+        ]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.uploaded_by = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description="Picture")
+    def thumbnail(self, image):
+        return format_html(
+            '<img class="library-thumbnail" src="{}" width="{}" height="{}" alt="">',
+            *thumbnail(image),
+        )
+
+    @admin.display(description="Click the picture where its subject is")
+    def focal_point_picker(self, image):
+        if not image.pk:
+            return "Save the picture first; then click it to set the focal point."
+        return format_html(
+            '<div class="focal-picker" data-focal-picker>'
+            '<img src="{}" width="{}" height="{}" alt="{}">'
+            '<span class="focal-marker" aria-hidden="true"></span></div>',
+            image.file.url,
+            image.width,
+            image.height,
+            image.alt,
+        )
+
+    def bulk_upload_view(self, request):
+        """Many files at once: each stored or refused on its own (the page's script sends one
+        file per request, with a progress bar; without the script they come all together)."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Upload pictures",
+        }
+        if request.method != "POST":
+            return TemplateResponse(request, "admin/library/image/upload.html", context)
+        images, errors = add_many(request.FILES.getlist("files"), by=request.user)
+        if request.headers.get("Accept") == "application/json":
+            return JsonResponse(
+                {
+                    "added": [
+                        {"title": image.title, "url": image.get_absolute_url()} for image in images
+                    ],
+                    "refused": [{"name": name, "reason": reason} for name, reason in errors],
+                },
+                status=400 if errors else 200,
+            )
+        if images:
+            self.message_user(request, f"Added {len(images)} picture(s) to the library.")
+        for _name, reason in errors:
+            self.message_user(request, reason, messages.ERROR)
+        return redirect("admin:library_image_changelist")

@@ -1,0 +1,46 @@
+"""What a page needs to show a library image: the <picture> values and the desk's thumbnails.
+
+Everything is read from renditions prefetched with the image; before they exist (or for a
+picture too small to crop) the original file stands in, at its own width and height.
+"""
+
+from library.models import Rendition
+from library.renditions import by_crop, default_rendition
+
+THUMBNAIL_SIZE = 80
+
+
+def picture(image, *, crop, alt, sizes="100vw", above_fold=False, css_class=""):
+    """The values includes/_picture.html renders: WebP and JPEG srcsets of one crop."""
+    values = {"alt": alt, "sizes": sizes, "above_fold": above_fold, "css_class": css_class}
+    formats = by_crop(image).get(crop)
+    if not formats or Rendition.Format.JPEG not in formats:
+        return values | {"src": image.file.url, "width": image.width, "height": image.height}
+    fallback = default_rendition(formats[Rendition.Format.JPEG])
+    return values | {
+        "src": fallback.file.url,
+        "width": fallback.width,
+        "height": fallback.height,
+        "jpeg_srcset": srcset(formats[Rendition.Format.JPEG]),
+        "webp_srcset": srcset(formats.get(Rendition.Format.WEBP, [])),
+    }
+
+
+def srcset(renditions):
+    return ", ".join(f"{rendition.file.url} {rendition.width}w" for rendition in renditions)
+
+
+def social_rendition(image, crop=Rendition.Crop.WIDE):
+    """The JPEG that feeds and social cards show (None before renditions exist)."""
+    jpegs = by_crop(image).get(crop, {}).get(Rendition.Format.JPEG)
+    return default_rendition(jpegs) if jpegs else None
+
+
+def thumbnail(image):
+    """(url, width, height) of a small square for the desk's lists: the narrowest square
+    rendition, or the original scaled into the square until renditions exist."""
+    squares = by_crop(image).get(Rendition.Crop.SQUARE, {}).get(Rendition.Format.JPEG)
+    if squares:
+        return squares[0].file.url, THUMBNAIL_SIZE, THUMBNAIL_SIZE
+    scale = THUMBNAIL_SIZE / max(image.width, image.height, 1)
+    return image.file.url, max(round(image.width * scale), 1), max(round(image.height * scale), 1)

@@ -1,0 +1,325 @@
+"""The desk at speed: decisions in place (JSON for the desk's script, redirects without
+it), undo, buttons by weight, the keys on the page, the commenter's history, the landing."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import Group
+from django.test import Client
+from django.utils import timezone
+
+from comments.models import Comment, LogAction, ModerationLogEntry, Report
+from comments.moderation.decisions import UNDO_SECONDS
+from tests.factories import make_article, make_comment
+
+pytestmark = pytest.mark.django_db
+
+QUEUE, DECIDE, UNDO = "/moderation/", "/moderation/decide/", "/moderation/undo/"
+JSON = {"HTTP_ACCEPT": "application/json"}
+
+
+def decide_in_place(client, comment, verb, **extra):
+    comment.refresh_from_db()
+    return client.post(DECIDE, {"card": f"{verb}:{comment.pk}:{comment.revision}", **extra}, **JSON)
+
+
+# The page
+
+
+def test_buttons_have_weights_and_the_bulk_menu_starts_on_nothing(moderator_client):
+    comment = make_comment(status="pending")
+    html = moderator_client.get(QUEUE).content.decode()
+    pk = comment.pk
+    assert f'value="approve:{pk}:0" class="button button--primary"' in html
+    assert f'value="reject:{pk}:0" class="button button--secondary"' in html
+    assert f'value="spam:{pk}:0" class="button button--danger"' in html
+    assert f'value="ban:{pk}:0" class="button button--danger"' in html
+    bulk = html.split('id="bulk-action"')[1].split("</select>")[0]
+    assert bulk.split("<option")[1].startswith(' value="" selected>')
+
+
+def test_the_queue_lists_its_keyboard_shortcuts_and_loads_only_static_script(moderator_client):
+    make_comment(status="pending")
+    response = moderator_client.get(QUEUE)
+    html = response.content.decode()
+    for key, what in [("j", "next card"), ("a", "approve"), ("r", "reject"), ("u", "undo")]:
+        assert f"<dt><kbd>{key}</kbd></dt><dd>{what}" in html
+    assert '<script src="/static/comments/desk.' in html
+    assert "<script>" not in html and " onclick=" not in html
+    assert "'unsafe-inline'" not in response["Content-Security-Policy"].split("script-src")[-1]
+
+
+def test_an_empty_bulk_choice_changes_nothing(moderator_client):
+    comment = make_comment(status="pending")
+    response = moderator_client.post(
+        DECIDE, {"bulk": "", "selected": [f"{comment.pk}:0"]}, follow=True
+    )
+    assert "Choose what to do with the selected comments." in response.content.decode()
+    comment.refresh_from_db()
+    assert comment.status == "pending"
+
+
+def test_reject_takes_the_reason_picked_on_the_card(moderator_client):
+    comment = make_comment(status="pending")
+    moderator_client.post(
+        DECIDE, {"card": f"reject:{comment.pk}:0", f"reason-{comment.pk}": "off_topic"}
+    )
+    comment.refresh_from_db()
+    assert (comment.status, comment.decision_reason) == ("rejected", "off_topic")
+
+
+def test_reject_without_a_reason_asks_for_one_and_changes_nothing(moderator_client):
+    comment = make_comment(status="pending")
+    response = decide_in_place(moderator_client, comment, "reject")
+    assert response.status_code == 400
+    assert "Choose a reason for rejecting" in response.json()["notes"][0]["text"]
+    comment.refresh_from_db()
+    assert comment.status == "pending"
+
+
+# In place
+
+
+def test_a_decision_in_place_answers_json_with_counts_and_its_undo(moderator_client):
+    comment = make_comment(status="pending")
+    make_comment(status="pending")
+    response = decide_in_place(moderator_client, comment, "approve")
+    assert response.status_code == 200
+    answer = response.json()
+    assert answer["decided"] == [comment.pk]
+    assert answer["counts"]["pending"] == 1 and answer["counts"]["published"] == 1
+    entry = ModerationLogEntry.objects.get(comment=comment)
+    assert answer["undo"] == {"entry": entry.pk, "label": f"Approved comment {comment.pk}"}
+    assert answer["notes"] == [{"level": "success", "text": "1 comment(s) approved."}]
+    # Nothing waits for the next page load: the script has already said it.
+    assert "approved." not in moderator_client.get(QUEUE).content.decode()
+
+
+def test_a_decision_someone_else_made_first_is_a_warning_in_place(
+    moderator_client, second_moderator
+):
+    comment = make_comment(status="pending")
+    stale_revision = comment.revision
+    other = Client()
+    other.force_login(second_moderator)
+    decide_in_place(other, comment, "approve")
+    response = moderator_client.post(
+        DECIDE, {"card": f"spam:{comment.pk}:{stale_revision}"}, **JSON
+    )
+    answer = response.json()
+    assert answer["decided"] == []
+    assert "already decided by Max Second" in answer["notes"][0]["text"]
+
+
+# Undo
+
+
+def test_undo_restores_the_comment_as_it_was_and_is_logged(moderator_client, moderator):
+    comment = make_comment(status="pending", open_report_count=2)
+    decide_in_place(moderator_client, comment, "spam")
+    entry = ModerationLogEntry.objects.get(comment=comment)
+    response = moderator_client.post(UNDO, {"entry": entry.pk}, **JSON)
+    assert response.status_code == 200
+    comment.refresh_from_db()
+    assert (comment.status, comment.decision_reason, comment.decided_by) == ("pending", "", None)
+    assert (comment.open_report_count, comment.decided_at, comment.first_decided_at) == (
+        2,
+        None,
+        None,
+    )
+    assert response.json()["restored"] == {"comment": comment.pk, "revision": comment.revision}
+    assert response.json()["counts"]["pending"] == 1
+    undone = ModerationLogEntry.objects.filter(action=LogAction.UNDONE).get()
+    assert (undone.actor, undone.from_status, undone.to_status) == (moderator, "spam", "pending")
+    assert undone.reason == "undid “Marked spam”"
+
+
+def test_undo_restores_the_cached_article_page(moderator_client):
+    comment = make_comment(status="pending", body="Worth a look at the depot.")
+    page = comment.article.get_absolute_url()
+    reader = Client()
+    assert "Worth a look" not in reader.get(page).content.decode()
+    decide_in_place(moderator_client, comment, "approve")
+    assert "Worth a look" in reader.get(page).content.decode()
+    entry = ModerationLogEntry.objects.get(comment=comment)
+    moderator_client.post(UNDO, {"entry": entry.pk}, **JSON)
+    assert "Worth a look" not in reader.get(page).content.decode()
+
+
+def test_undo_without_javascript_is_a_button_on_the_queue(moderator_client):
+    comment = make_comment(status="pending")
+    moderator_client.post(DECIDE, {"card": f"approve:{comment.pk}:0"})
+    entry = ModerationLogEntry.objects.get(comment=comment)
+    html = moderator_client.get(QUEUE).content.decode()
+    assert f'<input type="hidden" name="entry" value="{entry.pk}">' in html
+    assert f"Your last decision: Approved comment {comment.pk}" in html
+    response = moderator_client.post(UNDO, {"entry": entry.pk, "next": "/moderation/"})
+    assert response["Location"] == QUEUE
+    comment.refresh_from_db()
+    assert comment.status == "pending"
+    assert "is pending again" in moderator_client.get(QUEUE).content.decode()
+
+
+def test_only_ones_own_recent_untouched_decision_can_be_undone(moderator_client, second_moderator):
+    mine, theirs, old, overtaken = (make_comment(status="pending") for _ in range(4))
+    other = Client()
+    other.force_login(second_moderator)
+    decide_in_place(other, theirs, "approve")
+    for comment in [mine, old, overtaken]:
+        decide_in_place(moderator_client, comment, "approve")
+    ModerationLogEntry.objects.filter(comment=old).update(
+        logged_at=timezone.now() - timedelta(seconds=UNDO_SECONDS + 1)
+    )
+    decide_in_place(other, overtaken, "spam")
+
+    def undo(comment):
+        entry = ModerationLogEntry.objects.filter(comment=comment).order_by("pk").first()
+        return moderator_client.post(UNDO, {"entry": entry.pk}, **JSON)
+
+    assert undo(theirs).status_code == 409
+    assert undo(old).status_code == 409
+    response = undo(overtaken)
+    assert response.status_code == 409
+    assert "decided again" in response.json()["notes"][0]["text"]
+    assert undo(mine).status_code == 200
+    assert undo(mine).status_code == 409  # Twice is not once more.
+    states = {c.pk: c.status for c in Comment.objects.all()}
+    assert [states[c.pk] for c in [mine, theirs, old, overtaken]] == [
+        "pending",
+        "published",
+        "published",
+        "spam",
+    ]
+
+
+def test_undo_of_a_hostile_entry_is_a_400_or_404(moderator_client):
+    assert moderator_client.post(UNDO, {"entry": "٣"}).status_code == 400
+    assert moderator_client.post(UNDO, {"entry": "999999"}).status_code == 404
+
+
+# Bans are logged as such
+
+
+def test_comments_rejected_by_a_ban_are_logged_as_author_banned(moderator_client):
+    comment = make_comment(status="pending")
+    moderator_client.post(
+        DECIDE, {"card": f"ban:{comment.pk}:0", f"ban_reject-{comment.pk}": "1"}, **JSON
+    )
+    comment.refresh_from_db()
+    assert comment.get_decision_reason_display() == "Author banned"
+    log = moderator_client.get("/moderation/log/", {"action": "rejected"}).content.decode()
+    assert "Author banned" in log
+    assert "Abuse" not in log.split("<tbody>")[1]
+
+
+# The commenter's history
+
+
+def test_history_lists_comments_decisions_bans_and_reports(moderator_client):
+    article = make_article(headline="Depot plans")
+    troll = "troll@example.org"
+    first = make_comment(article=article, email=troll, status="pending", ip_network="192.0.2.0/24")
+    second = make_comment(article=article, email=troll, body="Second thoughts", status="pending")
+    decide_in_place(moderator_client, first, "reject", **{f"reason-{first.pk}": "abuse"})
+    moderator_client.post(DECIDE, {"card": f"ban:{second.pk}:0", f"ban_days-{second.pk}": "7"})
+    victim = make_comment(article=article)
+    Report.objects.create(comment=second, reader_key="k1", reason="spam", note="Selling pills")
+    Report.objects.create(
+        comment=victim, reader_key="k2", reason="abuse", ip_network="192.0.2.0/24"
+    )
+    html = moderator_client.get(f"/moderation/history/{second.pk}/").content.decode()
+    assert "troll@example.org" in html and "2 comments" in html
+    assert "Second thoughts" in html and "Depot plans" in html
+    assert "Moira Mod: Rejected (Abuse)" in html
+    assert "email troll@example.org: until" in html
+    assert "Selling pills" in html  # A report they received,
+    assert f"on comment {victim.pk} by {victim.name}" in html  # and one from their network.
+    panel = moderator_client.get(f"/moderation/history/{second.pk}/", {"panel": 1})
+    assert b"<html" not in panel.content and b"troll@example.org" in panel.content
+
+
+def test_history_query_count_is_fixed(moderator_client, django_assert_num_queries):
+    troll = "troll@example.org"
+
+    def fill():
+        comment = make_comment(email=troll, status="pending")
+        decide_in_place(moderator_client, comment, "approve")
+        Report.objects.create(comment=comment, reader_key=f"k{comment.pk}", reason="spam")
+        return comment
+
+    comment = fill()
+    # 1 session, 2 user, 3-4 permissions, 5 the comment, 6 their comments with articles,
+    # 7 their log entries with actors, 8-10 bans by email, domain, network, 11 their count,
+    # 12 reports received, 13 reports made, 14 nav
+    with django_assert_num_queries(14):
+        moderator_client.get(f"/moderation/history/{comment.pk}/")
+    for _ in range(4):
+        fill()
+    with django_assert_num_queries(14):
+        assert moderator_client.get(f"/moderation/history/{comment.pk}/").status_code == 200
+
+
+def test_history_is_for_moderators(client, reporter):
+    comment = make_comment()
+    client.force_login(reporter)
+    assert client.get(f"/moderation/history/{comment.pk}/").status_code == 403
+
+
+# Landing
+
+
+@pytest.fixture
+def with_password(django_user_model):
+    def make(username, group=None, **extra):
+        user = django_user_model.objects.create_user(
+            username, f"{username}@example.org", "correct horse", is_staff=True, **extra
+        )
+        if group:
+            user.groups.add(Group.objects.get(name=group))
+        return user
+
+    return make
+
+
+def log_in(username):
+    client = Client()
+    response = client.post(
+        "/admin/login/?next=/admin/",
+        {"username": username, "password": "correct horse", "next": "/admin/"},
+    )
+    return client, response
+
+
+def test_moderators_land_on_the_desk_after_logging_in(with_password):
+    with_password("mona", "Moderator")
+    _, response = log_in("mona")
+    assert response.status_code == 302 and response["Location"] == QUEUE
+
+
+@pytest.mark.parametrize("group, superuser", [("Editor", False), (None, True)])
+def test_editors_and_superusers_land_on_the_admin(with_password, group, superuser):
+    with_password("ed", group, is_superuser=superuser)
+    _, response = log_in("ed")
+    assert response["Location"] == "/admin/"
+
+
+def test_a_next_address_is_still_followed(with_password):
+    with_password("mona", "Moderator")
+    client = Client()
+    response = client.post(
+        "/admin/login/",
+        {"username": "mona", "password": "correct horse", "next": "/admin/comments/"},
+    )
+    assert response["Location"] == "/admin/comments/"
+
+
+def test_the_admin_index_links_to_the_desk(moderator_client):
+    html = moderator_client.get("/admin/").content.decode()
+    assert f'<a href="{QUEUE}"><strong>Moderation desk</strong></a>' in html
+
+
+def test_wrong_password_still_fails(with_password):
+    with_password("mona", "Moderator")
+    response = Client().post("/admin/login/", {"username": "mona", "password": "nope"})
+    assert response.status_code == 200
+    assert "_auth_user_id" not in response.client.session
