@@ -10,7 +10,7 @@ TEST_ENV := SECRET_KEY=test-only-not-secret
 DEPLOY_ENV := DEBUG=off HTTPS=on ALLOWED_HOSTS=news.example.org \
 	SECRET_KEY=deploy-check-only-7f3a9c1e5b2d8f4a6c0e9b7d5f3a1c8e6b4d2f0a9c7e5b3d
 
-.PHONY: run test test-sqlite test-postgres lint install install-dev demo bench-tools
+.PHONY: run test test-sqlite test-postgres lint install install-dev demo bench-tools vendor
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,13 @@ install-dev: $(VENV)/.installed-dev
 node_modules/.installed: package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
+
+# The body editor's toolbar, from the npm registry (pinned in package.json), is committed under
+# static/vendor/: a deploy runs collectstatic, never npm. After changing its version, run this;
+# tests/articles/test_editor.py fails while the copy and the pinned package differ.
+vendor: node_modules/.installed
+	cp node_modules/@github/markdown-toolbar-element/dist/index.js \
+		node_modules/@github/markdown-toolbar-element/LICENSE static/vendor/markdown-toolbar-element/
 
 # The development settings, made once and kept out of git: every `manage.py` command run from
 # this folder finds them (newsroom/settings.py reads .env), in any terminal.

@@ -9,6 +9,7 @@ revisions, preview links) are in articles/desk/.
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.contrib.auth import get_user_model
 from django.db import models
 from django.http import HttpResponseRedirect
@@ -21,6 +22,7 @@ from articles import presence, previews, revisions, workflow
 from articles.admin_inlines import BylineInline, CorrectionInline, SourceInline
 from articles.desk.forms import ArticleEditionForm, TransitionForm
 from articles.desk.views import compare_url
+from articles.editor import BodyEditor
 from articles.images import LeadImageField
 from articles.models import (
     Article,
@@ -33,7 +35,8 @@ from articles.models import (
     PreviewLink,
     Section,
 )
-from newsroom.admin import LogAdmin
+from articles.models.desk import UNFINISHED_STATUSES
+from newsroom.admin import AutocompleteByIdMixin, LogAdmin
 
 State = ArticleStatus
 # The admin's name for each permission a bulk move needs (its has_<name>_permission method).
@@ -74,24 +77,37 @@ class SectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(AutocompleteByIdMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "user"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]
     autocomplete_fields = ["user"]
 
 
+class ArticleChangeList(ChangeList):
+    """The article list, by default with the stories someone must act on first."""
+
+    def get_ordering(self, request, queryset):
+        if self.params.get(ORDER_VAR):  # A column the reader sorted by.
+            return super().get_ordering(request, queryset)
+        return ["action_rank", "-modified_at", "-pk"]
+
+
+def list_time(at):
+    """A time in the article list: short, in the newsroom's zone, named."""
+    return date_format(timezone.localtime(at), "j M H:i T")
+
+
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(AutocompleteByIdMixin, admin.ModelAdmin):
     list_display = [
         "headline",
         "state_badge",
         "section",
         "byline_names",
         "assignee",
-        "due_at",
-        "scheduled_for",
-        "modified_at",
+        "next_time",
+        "updated",
     ]
     list_filter = [
         "status",
@@ -164,7 +180,17 @@ class ArticleAdmin(admin.ModelAdmin):
             .on_desk_of(request.user)
             .for_listing()
             .select_related("assignee")
+            .with_last_move()
+            .needing_action_first(timezone.now())
         )
+
+    def get_changelist(self, request, **kwargs):
+        return ArticleChangeList
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "body":
+            kwargs["widget"] = BodyEditor
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
@@ -333,11 +359,13 @@ class ArticleAdmin(admin.ModelAdmin):
 
     # The article list.
 
-    @admin.display(description="state", ordering="status")
+    @admin.display(description="state", ordering="state_rank")
     def state_badge(self, article):
         label = article.get_status_display()
         if article.status == State.SCHEDULED and article.published_at <= timezone.now():
             label += " (overdue)"
+        if article.status == State.DRAFT and article.last_move == workflow.Action.RETURN:
+            label = "Returned"
         return format_html(
             '<span class="desk-badge desk-badge--{}">{}</span>', article.status, label
         )
@@ -346,11 +374,23 @@ class ArticleAdmin(admin.ModelAdmin):
     def byline_names(self, article):
         return ", ".join(author.name for author in article.byline_authors)
 
-    @admin.display(description="scheduled for", ordering="published_at")
-    def scheduled_for(self, article):
-        if article.status != State.SCHEDULED:
+    @admin.display(description="due or live", ordering="due_at")
+    def next_time(self, article):
+        """When the story goes live or went live, else when it is due; overdue marked."""
+        if article.is_live:
+            label, at = "Live", article.published_at
+        elif article.status == State.SCHEDULED:
+            label, at = "Goes live", article.published_at
+        elif article.due_at and article.status in UNFINISHED_STATUSES:
+            is_overdue = article.due_at < timezone.now()
+            label, at = ("Overdue" if is_overdue else "Due"), article.due_at
+        else:
             return ""
-        return date_format(timezone.localtime(article.published_at), "j M Y H:i T")
+        return format_html('{}<span class="desk-list-time">{}</span>', label, list_time(at))
+
+    @admin.display(description="updated", ordering="modified_at")
+    def updated(self, article):
+        return list_time(article.modified_at)
 
     # Bulk moves (made by bulk_move() from the workflow's table): each article on its own,
     # permission and rules checked per article.
@@ -371,7 +411,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Correction)
-class CorrectionAdmin(admin.ModelAdmin):
+class CorrectionAdmin(AutocompleteByIdMixin, admin.ModelAdmin):
     """Every correction on the site; most are added on the story's own change form."""
 
     list_display = ["article", "kind", "published_at"]

@@ -5,11 +5,11 @@ with a single byline.
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.widgets import AutocompleteSelect
 from django.db import models
 from django.forms.models import BaseInlineFormSet
 
 from articles.models import Byline, Correction, Source
+from newsroom.admin import RecordIdAutocompleteSelect
 
 
 class StoryRowsFormSet(BaseInlineFormSet):
@@ -21,7 +21,7 @@ class StoryRowsFormSet(BaseInlineFormSet):
         return form
 
 
-class LoadedAutocompleteSelect(AutocompleteSelect):
+class LoadedAutocompleteSelect(RecordIdAutocompleteSelect):
     """Django's autocomplete, labelling the current choice with the object the row loaded
     (`loaded`) instead of looking it up again, once per row."""
 

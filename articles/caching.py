@@ -1,127 +1,316 @@
-"""Reader pages from the cache, never stale: the one place that decides what is cached and when
-it stops being true.
+"""Reader pages from the cache, fresh by what they show: the one place that turns writes into
+invalidations (and, with a purger configured, CDN purges).
 
-Anonymous readers get whole pages from Django's cache (LocMem, or Redis when REDIS_URL is
-set), with an ETag and Last-Modified for 304 answers. Every cached page is stored with the
-site's *content version* it was rendered in, and served only while that is still current.
-Any write to a model readers can see starts a new version when its transaction commits (the
-receivers at the bottom; comments are announced by their moderation, comments/moderation.py),
-so the next request renders afresh and overwrites the old entry. Time changes what readers
-see too: a scheduled article appears at its publication time and an article leaves at its
-unpublish time with no write at all, so no entry outlives the next such moment
-(`next_visibility_change`); a page that changes by itself at a moment of its own (an article
-whose comments close) says so (`changes_at`).
+Page keys
+---------
+A page key names one thing a page shows. A page records the keys of everything on it; a write
+bumps only the keys it affects, so an approved comment on story 7 renews story 7's page and
+nothing else.
 
-Visitors with a session or a pending message (staff, anyone logged in) always get a fresh
-page marked private. A response that sets a cookie is never stored, so no page carries
-another visitor's data. A CDN in front may store pages (`public`) but must revalidate every
-time (`max-age=0, must-revalidate`), which the ETag makes a cheap 304.
+    article:<pk>                 a story: its own page and every teaser of it
+    comments:<pk>                its comment thread
+    section:<pk> author:<pk> tag:<pk>          a heading's name and description
+    list:section:<pk> list:author:<pk> list:tag:<pk>   the stories under a heading
+    related:section:<pk>:<week> related:tag:<pk>:<week>   stories of one week, for "related"
+    front sections feeds sitemaps search corrections comment-settings schedule site
+
+API (all of it)
+---------------
+Models: a model whose rows readers see defines `page_keys(self, before)`: the keys a write of
+    this row touches, given the row as it was (`before`, None for a new or deleted row).
+    Saves and deletes are seen by signals; their QuerySet inherits `PageKeysQuerySet` so that
+    `update()` and `bulk_create()` take the same path. Another app's model (taggit's) is
+    declared with `declare(model, function)`, next to where we use it.
+Views: `mark(response, keys, expires_at=None)` says what a reader page shows and when it
+    changes by itself (a comment thread closing). Only marked pages are stored.
+Fragments: `fragments({name: build})` keeps rendered pieces (a teaser, a comment thread)
+    under the same keys; `build()` returns `(html, keys)`.
+Anything else: `changed(keys)` bumps keys once the current transaction commits.
+
+Freshness
+---------
+Every key has a version: the value of a shared clock (a counter) at its last bump. A page is
+stored with the clock as it read before rendering, and served while none of its keys has a
+newer version. Bumps happen after commit, so a render that started before a commit either saw
+the new rows or is outlived by the bump. A key with no version (never bumped, or evicted)
+counts as changed now. The clock and versions live in the `freshness` cache, shared by every
+process: Redis when REDIS_URL is set, else files under CACHE_DIR, so `make run` and a
+management command in another terminal agree.
+
+Until a transaction commits, only its own connection sees its rows. Its pending keys are kept
+in connection-local state with a marker per write; pages that connection renders carry the
+markers, and every other connection treats them as changed.
+
+Time changes pages too: a scheduled story appears (or leaves) at its moment with no write, so
+no page is kept past the next such moment (the `schedule` key renews that moment).
+
+Visitors with a session or a pending message always get a fresh page marked private, and a
+response that sets a cookie is never stored.
 """
 
 import hashlib
+import itertools
 import logging
 import time
+import weakref
+from collections import Counter
+from datetime import timedelta
+from functools import partial, wraps
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.core.cache import cache
-from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.core.cache import caches
+from django.db import models, transaction
+from django.db.models.signals import post_save, pre_delete, pre_save
 from django.dispatch import receiver
 from django.http import HttpResponse
 from django.utils.cache import add_never_cache_headers, get_conditional_response
-from django.utils.crypto import get_random_string
 from django.utils.http import http_date
+
+from articles import purging
 
 logger = logging.getLogger(__name__)
 
-VERSION_KEY = "reader-pages:version"
-# Apps whose rows readers see, directly or on a page (articles, bylines, sources, sections,
-# tags, comments, library pictures). A write to any of their models starts a new content version.
-READER_VISIBLE_APPS = {"articles", "comments", "library", "taggit"}
-# Their models that only staff ever see: writing them leaves every reader page as it was.
-# A comment is staff-only until moderation publishes it, and every status change goes through
-# comments/moderation.py, which says when one enters or leaves readers' pages: held and spam
-# comments, a flood of them included, then leave the cache alone.
-STAFF_ONLY_MODELS = {
-    "articles.desk",
-    "articles.editorialevent",
-    "articles.revision",
-    "articles.previewlink",
-    "articles.previewaccess",
-    "comments.comment",
-    "comments.report",
-    # Likes change a count, not the page's words: shared pages show them within their life.
-    "comments.reaction",
-    "comments.confirmedemail",
-    "comments.moderationlogentry",
-    "comments.bannedemail",
-    "comments.banneddomain",
-    "comments.bannednetwork",
-    "comments.wordlistterm",
-}
+CLOCK_KEY = "clock"
+BOUNDARY_KEY = "boundary"
+# A bulk load of more rows than this starts every page over (`site`) instead of listing keys.
+BULK_ROWS = 100
 # Headers a stored page keeps; the rest (Date, Server, connection headers) are the server's.
 _STORED_HEADERS = {"content-type", "content-language", "vary", "x-frame-options", "link"}
 
 
-def _new_version():
-    return f"{time.time_ns():x}{get_random_string(6)}"
+def _pages():
+    return caches["default"]
 
 
-def start_new_version():
-    """File every later page under a new version, and note when it next changes by itself."""
-    version = _new_version()
-    cache.set(VERSION_KEY, version, timeout=None)
-    # Computed after the version is set: any write committed before this point is seen, and
-    # any write after it starts yet another version, so the current one's boundary is right.
-    cache.set(_boundary_key(version), _timestamp(next_visibility_change()), timeout=None)
-    return version
+def _freshness():
+    return caches["freshness"]
 
 
-class PendingChange:
-    """The reader-visible writes of one open transaction.
-
-    When it commits, readers get one new version however many rows it touched (an article
-    save writes its bylines, sources and tags too). Until then only its own connection sees
-    the new rows, so only that connection's requests (a test's, whose transaction never
-    commits) use the version of its own kept here, renewed at every write.
-    """
-
-    def __init__(self):
-        self.version = self.boundary = None
-
-    def __call__(self):
-        start_new_version()
-
-    def renew(self, *, moves_schedule):
-        self.version = _new_version()
-        if moves_schedule or self.boundary is None or 0 < self.boundary <= time.time():
-            self.boundary = _timestamp(next_visibility_change())
+def week(moment):
+    """The week bucket of a moment, for the `related:` keys."""
+    return int(moment.timestamp() // (7 * 24 * 3600))
 
 
-def _pending_change(connection):
-    for _, callback, _ in connection.run_on_commit:
-        if isinstance(callback, PendingChange):
-            return callback
-    return None
+def weeks_around(moment, days):
+    """The week buckets within `days` either side of `moment`."""
+    return range(week(moment - timedelta(days=days)), week(moment + timedelta(days=days)) + 1)
 
 
-def content_changed(*, moves_schedule=True):
-    """Readers' pages changed: start a new content version once the transaction commits.
+# Writes -----------------------------------------------------------------------------------
 
-    After commit, because before it other connections still read the old rows and would file
-    them under the new version. `moves_schedule=False` says the write cannot move the next
-    scheduled publication or unpublish time, which then needs no query until the commit.
-    """
+_declared = {}
+
+
+def declare(model, page_keys):
+    """Declare the page keys of another app's model: `page_keys(row, before)` -> keys."""
+    _declared[model] = page_keys
+
+
+def _page_keys_of(model):
+    return _declared.get(model) or getattr(model, "page_keys", None)
+
+
+def _keys_of_write(model, row, before):
+    return set(_page_keys_of(model)(row, before))
+
+
+_pending = weakref.WeakKeyDictionary()  # connection -> {key: marker}
+_pending_boundary = weakref.WeakKeyDictionary()  # connection -> (marker, timestamp)
+_markers = itertools.count(1)
+
+
+def changed(keys):
+    """These keys' pages changed: bump them once the current transaction commits."""
+    keys = set(keys)
+    if not keys:
+        return
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
-        start_new_version()
+        _publish(keys)
         return
-    pending = _pending_change(connection)
-    if pending is None:
-        pending = PendingChange()
-        transaction.on_commit(pending, robust=True)
-    pending.renew(moves_schedule=moves_schedule)
+    pending = _pending.setdefault(connection, {})
+    marker = next(_markers)
+    pending.update(dict.fromkeys(keys, marker))
+    if "schedule" in keys:
+        # This connection sees its own new schedule before anyone else does.
+        _pending_boundary[connection] = (marker, _timestamp(next_visibility_change()))
+    # One callback per write: the first to run publishes them all. A rolled-back
+    # transaction's keys stay behind and are published with the next commit, which only
+    # renews a few pages early.
+    transaction.on_commit(partial(_commit, connection), robust=True)
+
+
+def _commit(connection):
+    pending = _pending.pop(connection, None)
+    if pending:
+        _publish(pending)
+
+
+def _pending_keys():
+    """This connection's keys changed in its open transaction, with their markers."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        return {}
+    return _pending.get(connection, {})
+
+
+def _clock_value(freshness):
+    value = freshness.get(CLOCK_KEY)
+    if value is None:
+        # Started at the time in microseconds: a clock that was lost starts again past
+        # every version it ever gave (bumps are far rarer than one a microsecond).
+        freshness.add(CLOCK_KEY, time.time_ns() // 1000, timeout=None)
+        value = freshness.get(CLOCK_KEY)
+    return value
+
+
+def _publish(keys):
+    """Give `keys` a new version, newer than every page rendered before now."""
+    freshness = _freshness()
+    try:
+        version = freshness.incr(CLOCK_KEY)
+    except ValueError:  # an empty or evicted cache: start the clock past every old version
+        _clock_value(freshness)
+        version = freshness.incr(CLOCK_KEY)
+    freshness.set_many({_version_key(key): version for key in keys}, timeout=None)
+    if "schedule" in keys:
+        # Found now, once per change, rather than by the next reader's page.
+        _store_boundary(freshness, version)
+    purging.purge_later(keys)
+
+
+def _version_key(key):
+    return f"v:{key}"
+
+
+class PageKeysQuerySet(models.QuerySet):
+    """update() and bulk_create() tell the page cache, as a save or delete does."""
+
+    def update(self, **kwargs):
+        model = self.model
+        with transaction.atomic(using=self.db):
+            before = {row.pk: row for row in self._chain()}
+            count = super().update(**kwargs)
+            keys = set()
+            for row in model._base_manager.using(self.db).filter(pk__in=list(before)):
+                keys |= _keys_of_write(model, row, before[row.pk])
+            changed(keys)
+        return count
+
+    update.alters_data = True
+
+    def bulk_create(self, objs, *args, **kwargs):
+        rows = super().bulk_create(objs, *args, **kwargs)
+        if len(rows) > BULK_ROWS:
+            changed({"site"})
+        else:
+            changed(set().union(*(_keys_of_write(self.model, row, None) for row in rows)))
+        return rows
+
+    bulk_create.alters_data = True
+
+
+@receiver(pre_save, dispatch_uid="page_keys_before_save")
+def _remember_row(sender, instance, raw=False, **kwargs):
+    if raw or _page_keys_of(sender) is None or instance._state.adding:
+        return
+    instance._page_keys_before = sender._base_manager.filter(pk=instance.pk).first()
+
+
+@receiver(post_save, dispatch_uid="page_keys_saved")
+def _row_saved(sender, instance, raw=False, **kwargs):
+    if raw or _page_keys_of(sender) is None:
+        return
+    before = instance.__dict__.pop("_page_keys_before", None)
+    changed(_keys_of_write(sender, instance, before))
+
+
+@receiver(pre_delete, dispatch_uid="page_keys_deleted")
+def _row_deleted(sender, instance, **kwargs):
+    # Before the delete: a story's bylines and tags, which name its lists, are still there.
+    if _page_keys_of(sender) is not None:
+        changed(_keys_of_write(sender, instance, None))
+
+
+# Reading ----------------------------------------------------------------------------------
+
+
+def _is_fresh(started, keys, versions, pending):
+    """Whether a page (or fragment) rendered at clock `started` still shows the truth."""
+    for key, marker in keys.items():
+        version = versions.get(_version_key(key))
+        if version is None or version > started or pending.get(key) != marker:
+            return False
+    return True
+
+
+def _versions(keys):
+    return _freshness().get_many([_version_key(key) for key in keys])
+
+
+def _stamp(keys):
+    """The keys a page rendered now records: with this connection's pending markers, and a
+    version for any key that has none yet (counted as changed now: it may have been evicted)."""
+    pending = _pending_keys()
+    freshness = _freshness()
+    versions = _versions(keys)
+    missing = [key for key in keys if _version_key(key) not in versions]
+    if missing:
+        now = _clock_value(freshness)
+        for key in missing:
+            freshness.add(_version_key(key), now, timeout=None)
+    return {key: pending.get(key) for key in keys}
+
+
+def fragments(builders):
+    """Rendered fragments by name, from the cache while their keys are unchanged.
+
+    `builders` maps a fragment's name to `build()`, which returns `(html, keys)`. Returns
+    `{name: (html, keys)}`, so a page can record the keys of the fragments it shows.
+    """
+    pages, freshness = _pages(), _freshness()
+    names = {name: f"fragment:{name}" for name in builders}
+    found = pages.get_many([*names.values()])
+    started = _clock_value(freshness)
+    pending = _pending_keys()
+    versions = _versions({key for entry in found.values() for key in entry[1]})
+    result, fresh = {}, {}
+    for name, build in builders.items():
+        entry = found.get(names[name])
+        if entry is not None and _is_fresh(entry[0], entry[1], versions, pending):
+            result[name] = (entry[2], set(entry[1]))
+            continue
+        html, keys = build()
+        result[name] = (html, set(keys))
+        fresh[names[name]] = (started, _stamp({*keys, "site"}), html)
+    if fresh:
+        pages.set_many(fresh, timeout=settings.READER_CACHE_SECONDS)
+    return result
+
+
+def mark(response, keys, expires_at=None):
+    """Say what a reader page shows (its page keys) and when it changes by itself.
+
+    Every page also records `site` (a bulk load renews everything) and `sections` (the
+    masthead names the featured sections).
+    """
+    response.page_keys = frozenset({*keys, "site", "sections"})
+    response.page_expires_at = expires_at
+    return response
+
+
+def shows(*keys):
+    """Mark every page of a function view as showing `keys`."""
+
+    def decorate(view):
+        @wraps(view)
+        def marked(request, *args, **kwargs):
+            return mark(view(request, *args, **kwargs), keys)
+
+        return marked
+
+    return decorate
 
 
 def next_visibility_change():
@@ -131,77 +320,69 @@ def next_visibility_change():
     return Article.objects.next_visibility_change()
 
 
-def _boundary_key(version):
-    return f"reader-pages:boundary:{version}"
-
-
 def _timestamp(moment):
     return moment.timestamp() if moment else 0
 
 
-def _seconds_to_live(version, request):
-    """How long a page rendered now may be served: the configured life, cut at the next
-    visibility change and at the moment the page itself said it changes (`changes_at`).
-    Zero means "do not store"."""
-    pending = _pending_change(transaction.get_connection())
-    if pending is None or pending.version != version:
-        pending = None  # another connection's writes: this page is filed under the shared one
-    boundary = pending.boundary if pending else cache.get(_boundary_key(version))
-    if boundary is None:
+def _boundary():
+    """The next scheduled moment as a timestamp (0: none), kept until a write moves it."""
+    freshness, pending = _freshness(), _pending_keys()
+    if "schedule" in pending:
+        connection = transaction.get_connection()
+        marker, boundary = _pending_boundary.get(connection, (None, None))
+        if marker == pending["schedule"] and (not boundary or boundary > time.time()):
+            return boundary
         boundary = _timestamp(next_visibility_change())
-        cache.set(_boundary_key(version), boundary, timeout=None)
-    if boundary and boundary <= time.time():
-        # The moment has come. This page may predate it, so it is not stored; the next ones
-        # are filed under a new version, cut at the moment after, so that a scheduled
-        # morning story does not leave every reader uncached until the next write.
-        if pending:
-            pending.renew(moves_schedule=True)
-        elif cache.get(VERSION_KEY) == version:
-            start_new_version()
-        return 0
-    ends = [boundary] if boundary else []
-    if getattr(request, "_page_changes_at", None) is not None:
-        ends.append(request._page_changes_at.timestamp())
+        _pending_boundary[connection] = (pending["schedule"], boundary)
+        return boundary
+    found = freshness.get_many([BOUNDARY_KEY, _version_key("schedule")])
+    stored, version = found.get(BOUNDARY_KEY), found.get(_version_key("schedule"))
+    if (
+        stored is not None
+        and version is not None
+        and version <= stored[1]
+        and (not stored[0] or stored[0] > time.time())
+    ):
+        return stored[0]
+    _stamp({"schedule"})
+    return _store_boundary(freshness, _clock_value(freshness))
+
+
+def _store_boundary(freshness, started):
+    """Find the next scheduled moment and share it, valid while `schedule` is not newer than
+    `started` (the clock before the lookup)."""
+    boundary = _timestamp(next_visibility_change())
+    freshness.set(BOUNDARY_KEY, (boundary, started), timeout=None)
+    return boundary
+
+
+def page_lifetime(response):
+    """How long a reader page rendered now may be kept: the configured life, cut at the next
+    scheduled moment and at the page's own `expires_at`. Zero: do not keep it."""
+    ends = [_boundary(), getattr(response, "page_expires_at", None)]
+    ends = [end.timestamp() if hasattr(end, "timestamp") else end for end in ends if end]
     seconds = min([settings.READER_CACHE_SECONDS, *(int(end - time.time()) for end in ends)])
     return max(seconds, 0)
-
-
-def changes_at(request, moment):
-    """Say that the page being rendered changes by itself at `moment` (a comment thread
-    closing after its days, say): it is not served from the cache beyond it."""
-    if moment is not None:
-        earliest = getattr(request, "_page_changes_at", None)
-        request._page_changes_at = moment if earliest is None else min(earliest, moment)
 
 
 def _page_key(request):
     # Scheme and host are part of the page: feeds and sitemaps carry absolute links.
     url = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
-    return f"reader-pages:page:{url}"
+    return f"page:{url}"
 
 
 def _lookup(request):
-    """The current content version, the page's key, and its stored entry if it was rendered
-    in that version. One round trip to the cache: a page is stored under its address with the
-    version it was rendered in, so the version and the page are fetched together.
+    """The clock before rendering, the page's cache key, and its entry if still fresh.
 
     No database query here: this runs before the view, where a database outage must still
-    reach the view's own error handling. The boundary is found when a page is stored.
+    reach the view's own error handling.
     """
     key = _page_key(request)
-    found = cache.get_many([VERSION_KEY, key])
-    pending = _pending_change(transaction.get_connection())
-    if pending is not None:
-        version = pending.version
-    else:
-        version = found.get(VERSION_KEY)
-        if version is None:  # a cold or evicted cache: start one, or take a rival's
-            cache.add(VERSION_KEY, _new_version(), timeout=None)
-            version = cache.get(VERSION_KEY)
-    entry = found.get(key)
-    if entry is not None and entry[0] != version:
-        entry = None  # rendered before the latest change
-    return version, key, entry
+    entry = _pages().get(key)
+    if entry is not None and _is_fresh(entry[0], entry[1], _versions(entry[1]), _pending_keys()):
+        return None, key, entry
+    # Read before the view queries anything: a write committed after this is newer.
+    return _clock_value(_freshness()), key, None
 
 
 def _is_anonymous_read(request):
@@ -222,7 +403,8 @@ def _is_storable(response):
     cache_control = response.get("Cache-Control", "")
     vary = {v.strip().lower() for v in response.get("Vary", "").split(",") if v.strip()}
     return (
-        response.status_code == 200
+        getattr(response, "page_keys", None) is not None
+        and response.status_code == 200
         and not response.streaming
         and not response.cookies
         and not any(word in cache_control for word in ("private", "no-store", "no-cache"))
@@ -231,13 +413,28 @@ def _is_storable(response):
     )
 
 
-def _conditional(request, response, etag, last_modified):
+def _conditional(request, response, etag, last_modified, keys, expires):
+    """Validators for browsers, page keys and a lifetime for a CDN in front.
+
+    Browsers always revalidate (a cheap 304). A CDN may keep the page for its remaining
+    lifetime only when a purger will tell it of changes (PAGE_PURGER); otherwise it must ask.
+    """
     response["ETag"] = etag
     response["Last-Modified"] = http_date(last_modified)
-    response["Cache-Control"] = "public, max-age=0, must-revalidate"
+    cache_control = "public, max-age=0, must-revalidate"
+    seconds = int(expires - time.time())
+    if settings.PAGE_PURGER and seconds > 0:
+        cache_control += f", s-maxage={seconds}"
+    response["Cache-Control"] = cache_control
+    response["Surrogate-Key"] = " ".join(sorted(keys))
+    response["Cache-Tag"] = ",".join(sorted(keys))
     return get_conditional_response(
         request, etag=etag, last_modified=last_modified, response=response
     )
+
+
+# Requests that reached this process, by path: what a CDN in front did not answer itself.
+requests_seen = Counter()
 
 
 class ReaderPageCacheMiddleware:
@@ -251,23 +448,24 @@ class ReaderPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        requests_seen[request.path] += 1
         if not _is_anonymous_read(request):
             response = self.get_response(request)
             add_never_cache_headers(response)
             return response
 
         try:
-            version, key, entry = _lookup(request)
+            started, key, entry = _lookup(request)
         except Exception as error:
             # The cache or the database is down: serve uncached, so that /healthz and the
             # friendly 503 page can say which (any cache backend's errors land here).
             logger.warning("page cache unavailable: %s", error)
             return self.get_response(request)
         if entry is not None:
-            _, content, headers, etag, last_modified = entry
+            _, keys, content, headers, etag, last_modified, expires = entry
             response = HttpResponse(content, headers=headers)
             response["X-Cache"] = "hit"
-            return _conditional(request, response, etag, last_modified)
+            return _conditional(request, response, etag, last_modified, keys, expires)
 
         response = self.get_response(request)
         if not _is_storable(response):
@@ -276,37 +474,21 @@ class ReaderPageCacheMiddleware:
             return response
         etag = f'"{hashlib.md5(response.content, usedforsecurity=False).hexdigest()}"'
         last_modified = int(time.time())
-        seconds = _seconds_to_live(version, request)
+        seconds = page_lifetime(response)
         if request.method == "GET" and seconds:
             headers = {k: v for k, v in response.items() if k.lower() in _STORED_HEADERS}
-            entry = (version, response.content, headers, etag, last_modified)
-            cache.set(key, entry, timeout=seconds)
+            keys = _stamp(response.page_keys)
+            entry = (
+                started,
+                keys,
+                response.content,
+                headers,
+                etag,
+                last_modified,
+                last_modified + seconds,
+            )
+            _pages().set(key, entry, timeout=seconds)
         response["X-Cache"] = "miss"
-        return _conditional(request, response, etag, last_modified)
-
-
-def _label(sender):
-    # A many-to-many table Django made (a desk's sections) belongs to the model that declares it.
-    return (sender._meta.auto_created or sender)._meta.label_lower
-
-
-def _is_reader_visible(sender):
-    return sender._meta.app_label in READER_VISIBLE_APPS and _label(sender) not in STAFF_ONLY_MODELS
-
-
-def _changed(sender):
-    # Only an article's own row holds the times at which it appears or leaves.
-    content_changed(moves_schedule=_label(sender) == "articles.article")
-
-
-@receiver(post_save, dispatch_uid="reader_pages_saved")
-@receiver(post_delete, dispatch_uid="reader_pages_deleted")
-def _row_changed(sender, **kwargs):
-    if _is_reader_visible(sender):
-        _changed(sender)
-
-
-@receiver(m2m_changed, dispatch_uid="reader_pages_relinked")
-def _links_changed(sender, action, **kwargs):
-    if action.startswith("post_") and _is_reader_visible(sender):
-        _changed(sender)
+        return _conditional(
+            request, response, etag, last_modified, response.page_keys, last_modified + seconds
+        )

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed, rfc2822_date
 from django.utils.html import escape
 
+from articles import caching
 from articles.headings import HEADINGS, heading_or_404
 from articles.models import Article, Rendition
 from articles.renditions import with_default_jpeg
@@ -74,6 +75,9 @@ class ArticleFeed(Feed):
         super().__init__()
         self.feed_type = feed_type
         self.scope = scope
+
+    def __call__(self, request, *args, **kwargs):
+        return caching.mark(super().__call__(request, *args, **kwargs), {"feeds"})
 
     def get_object(self, request, slug=None):
         if self.scope is None:

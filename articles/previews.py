@@ -19,6 +19,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
+from articles import metadata, pages
 from articles.models import Article, PreviewAccess, PreviewLink
 from newsroom.login_guard import client_address
 
@@ -78,7 +79,14 @@ def article_for_preview(pk, *, by=None):
 def render_preview(request, article, *, link=None):
     """The article page as readers would get it, under a banner saying what it is."""
     response = render(
-        request, "articles/preview.html", {"article": article, "link": link, "related": []}
+        request,
+        "articles/preview.html",
+        {
+            "article": article,
+            "story": pages.story(article),
+            "metadata": metadata.for_article(request, article),
+            "link": link,
+        },
     )
     return private(response)
 

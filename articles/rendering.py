@@ -89,3 +89,13 @@ def plain_text(html):
     text = CONTROL_CHARACTERS.sub("", "".join(collector.parts))
     lines = (" ".join(line.split()) for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
+
+
+# An adult reads news at about this many words a minute; the editor shows the reading time.
+WORDS_PER_MINUTE = 230
+
+
+def body_statistics(text):
+    """The words a reader gets from rendered HTML, counted, and the minutes they take to read."""
+    words = len(plain_text(text).split())
+    return {"words": words, "minutes": -(-words // WORDS_PER_MINUTE)}

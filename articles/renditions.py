@@ -150,6 +150,36 @@ def default_rendition(renditions):
     return fitting[-1] if fitting else renditions[0]
 
 
+def picture(article, *, crop="16:9", sizes="100vw", above_fold=False, css_class=""):
+    """The lead image as a <picture> (templates/jinja2/includes/_picture.html) reads it: WebP
+    and JPEG srcsets of one crop, lazy below the fold.
+
+    Reads renditions prefetched with the article; before they exist (or for an image too
+    small to crop) it falls back to the original file.
+    """
+    shown = {"alt": article.lead_image_alt, "sizes": sizes, "above_fold": above_fold}
+    shown["css_class"] = css_class
+    formats = renditions_by_crop(article).get(crop)
+    if not formats or "jpeg" not in formats:
+        return shown | {
+            "src": article.lead_image.url,
+            "width": article.lead_image_width,
+            "height": article.lead_image_height,
+        }
+    fallback = default_rendition(formats["jpeg"])
+    return shown | {
+        "src": fallback.file.url,
+        "width": fallback.width,
+        "height": fallback.height,
+        "jpeg_srcset": srcset(formats["jpeg"]),
+        "webp_srcset": srcset(formats.get("webp", [])),
+    }
+
+
+def srcset(renditions):
+    return ", ".join(f"{rendition.file.url} {rendition.width}w" for rendition in renditions)
+
+
 def with_default_jpeg(articles, crop):
     """Annotate each article with `default_jpeg`, the file name of the JPEG of `crop` that
     default_rendition() would pick (None before renditions exist), and `default_jpeg_size`,

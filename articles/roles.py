@@ -90,3 +90,12 @@ def sync_role_groups(apps=global_apps):
             if f"{permission.content_type.app_label}.{permission.codename}" in wanted
         ]
         group.permissions.set(permissions)
+
+
+def lands_on_my_stories(user):
+    """Reporters start the day on their own stories; editors and the rest on the desk's index."""
+    return (
+        not user.is_superuser
+        and user.has_perm("articles.change_article")
+        and not user.has_perm("articles.publish_article")
+    )

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from articles import caching
 from articles.headings import HEADINGS, with_published_stories
 from articles.models import Article
 from newsroom.params import BadParameter, calendar_month
@@ -181,6 +182,7 @@ def heading_sitemaps():
     }
 
 
+@caching.shows("sitemaps")
 def index(request):
     non_empty = {
         label: sitemap for label, sitemap in site_sitemaps().items() if sitemap.paginator.count
@@ -188,6 +190,7 @@ def index(request):
     return sitemap_views.index(request, non_empty, sitemap_url_name="articles:sitemap")
 
 
+@caching.shows("sitemaps")
 def sitemap(request, section):
     """One sitemap of the index; `section` is the sitemaps framework's word for its label.
 
@@ -204,6 +207,7 @@ def sitemap(request, section):
     )
 
 
+@caching.shows("sitemaps")
 def news(request):
     response = sitemap_views.sitemap(
         request, {"news": NewsSitemap()}, template_name="sitemaps/news.xml"

@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import TemplateView
 
-from articles import sitemaps, views
+from articles import caching, sitemaps, views
 from articles.feeds import ArticleFeed, NewsroomAtomFeed, NewsroomRssFeed
 
 app_name = "articles"
@@ -44,7 +44,9 @@ urlpatterns += [
     path("sitemap-<slug:section>.xml", sitemaps.sitemap, name="sitemap"),
     path(
         "robots.txt",
-        TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
+        caching.shows()(
+            TemplateView.as_view(template_name="robots.txt", content_type="text/plain")
+        ),
         name="robots",
     ),
 ]

@@ -9,11 +9,10 @@ ACCEPTED_IMAGE_FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
 def validate_lead_image(upload):
     """Accept only real JPEG, PNG, WebP or GIF images of a sane size.
 
-    Pillow opens the file restricted to those formats and checks the pixel count from
-    the header, so a decompression bomb is refused before anything is decoded.
+    The one check of an image upload (LeadImageField, before it re-encodes the file). Pillow
+    opens the file restricted to those formats and checks the pixel count from the header,
+    so a decompression bomb is refused before anything is decoded.
     """
-    if getattr(upload, "_committed", False):
-        return  # Already stored: it was checked, and re-encoded, when it was uploaded.
     if upload.size > settings.LEAD_IMAGE_MAX_BYTES:
         raise ValidationError(
             "The image is %(size)s; the limit is %(limit)s.",

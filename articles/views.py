@@ -4,12 +4,14 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import DetailView, ListView, TemplateView
 
-from articles import previews
+from articles import caching, metadata, pages, previews
 from articles.feeds import heading_feeds
 from articles.forms import SearchForm
 from articles.headings import heading_or_404
 from articles.models import Article, Correction, SlugRedirect
 from articles.search import ranks_newest_only, search_articles
+from comments import threads
+from comments.templatetags.comments import render_comment_block
 from newsroom.errors import error_page
 from newsroom.params import record_id
 
@@ -17,34 +19,51 @@ LIST_PAGE_SIZE = 20
 RELATED_COUNT = 4
 
 
-class HomeView(TemplateView):
+class ReaderPage:
+    """A reader page says on its response what it shows (its page keys, set while the view
+    builds its context) and when it changes by itself, for the page cache."""
+
+    page_keys = None
+    expires_at = None
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        if self.page_keys is None:
+            return response
+        return caching.mark(response, self.page_keys, expires_at=self.expires_at)
+
+
+class HomeView(ReaderPage, TemplateView):
     template_name = "articles/home.html"
     latest_count = 10
     per_section = 3
 
     def get_context_data(self, **kwargs):
-        latest = list(
-            Article.objects.published()
-            .for_listing()
-            .prefetch_related("renditions")  # the lead story's picture
-            .newest_first()[: self.latest_count + 1]
+        latest, rails = pages.teasers(
+            pages.rows(
+                Article.objects.published().newest_first()[: self.latest_count + 1],
+                *pages.LEAD_FIELDS,  # the lead story's picture
+            ),
+            # The newest few stories of every featured section, in display order.
+            pages.rows(Article.objects.newest_per_section(self.per_section)),
         )
+        lead = latest and pages.with_lead_picture(
+            latest[0],
+            css_class="teaser__image",
+            sizes="(min-width: 48rem) 40rem, 100vw",
+            above_fold=True,
+        )
+        self.page_keys = {"front"} | pages.teaser_keys([*latest, *rails])
         return super().get_context_data(
-            lead=latest[0] if latest else None,
+            lead=lead,
             latest=latest[1:],
-            section_rails=self.section_rails(),
+            section_rails=pages.by_section(rails),
+            metadata=metadata.for_page(self.request),
             **kwargs,
         )
 
-    def section_rails(self):
-        """The newest few stories of every section, grouped by section in display order."""
-        rails = {}
-        for article in Article.objects.newest_per_section(self.per_section).for_listing():
-            rails.setdefault(article.section, []).append(article)
-        return rails.items()
 
-
-class ArticleListView(ListView):
+class ArticleListView(ReaderPage, ListView):
     """Published stories under some heading (section, tag, author), newest first.
 
     Pages are keyset pages: "Older stories" names the last story shown (`?before=<id>`) and
@@ -58,10 +77,10 @@ class ArticleListView(ListView):
     context_object_name = "articles"
 
     def get_queryset(self):
-        articles = self.filter_articles(Article.objects.published()).for_listing()
+        articles = self.filter_articles(Article.objects.published())
         if "before" in self.request.GET:
             articles = articles.older_than(**self.last_seen(self.request.GET["before"]))
-        return articles.newest_first()[: self.page_size + 1]
+        return pages.rows(articles.newest_first()[: self.page_size + 1])
 
     def last_seen(self, before):
         """The story the reader saw last, from the `before` of an "Older stories" link."""
@@ -73,13 +92,23 @@ class ArticleListView(ListView):
         )
 
     def get_context_data(self, **kwargs):
-        stories = list(self.object_list)
+        [stories] = pages.teasers(self.object_list)
         page = stories[: self.page_size]
+        before = self.request.GET.get("before")  # checked by last_seen()
+        heading_key = f"{self.feed_scope}:{kwargs['heading_pk']}"
+        self.page_keys = {heading_key, f"list:{heading_key}"} | pages.teaser_keys(page)
         return super().get_context_data(
             object_list=page,
-            older_than=page[-1].pk if len(stories) > self.page_size else None,
-            is_older_page="before" in self.request.GET,
+            older_than=page[-1]["pk"] if len(stories) > self.page_size else None,
+            is_older_page=before is not None,
             heading_feeds=heading_feeds(self.feed_scope, self.kwargs["slug"], kwargs["heading"]),
+            metadata=metadata.for_page(
+                self.request,
+                title=kwargs["heading"],
+                description=kwargs.get("description"),
+                page_query=f"before={before}" if before else "",
+                section=kwargs.get("section"),
+            ),
             **kwargs,
         )
 
@@ -97,6 +126,8 @@ class SectionView(ArticleListView):
             description=self.section.description,
             kind="Section",
             section=self.section,
+            current_section=self.section.slug,
+            heading_pk=self.section.pk,
             **kwargs,
         )
 
@@ -109,11 +140,12 @@ class TagView(ArticleListView):
         return articles.tagged(self.tag)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(heading=self.tag.name, kind="Tag", tag=self.tag, **kwargs)
+        return super().get_context_data(
+            heading=self.tag.name, kind="Tag", tag=self.tag, heading_pk=self.tag.pk, **kwargs
+        )
 
 
 class AuthorView(ArticleListView):
-    template_name = "articles/author.html"
     feed_scope = "author"
 
     def filter_articles(self, articles):
@@ -126,11 +158,12 @@ class AuthorView(ArticleListView):
             description=self.author.bio,
             kind="Author",
             author=self.author,
+            heading_pk=self.author.pk,
             **kwargs,
         )
 
 
-class ArticleView(DetailView):
+class ArticleView(ReaderPage, DetailView):
     template_name = "articles/article_detail.html"
     context_object_name = "article"
 
@@ -164,18 +197,34 @@ class ArticleView(DetailView):
             return redirect(moved.article, permanent=True)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(related=self.related_articles(), **kwargs)
+        article = self.object
+        related = pages.links(Article.objects.published().related_to(article)[:RELATED_COUNT])
+        comments = threads.comment_section(
+            article,
+            sort=self.request.GET.get("comments_sort", ""),
+            tab=self.request.GET.get("comments_tab", ""),
+            page_number=self.request.GET.get("comments_page"),
+        )
+        self.page_keys = article.page_view_keys().union(*(link["keys"] for link in related))
+        # The page changes by itself when its thread closes after its days.
+        self.expires_at = comments.closes_at if comments.is_open else None
+        return super().get_context_data(
+            story=pages.story(article),
+            related=related,
+            metadata=metadata.for_article(self.request, article),
+            comments=render_comment_block(self.request, article, comments),
+            **kwargs,
+        )
 
-    def related_articles(self):
-        return Article.objects.published().related_to(self.object)[:RELATED_COUNT]
 
-
-class SearchView(ListView):
+class SearchView(ReaderPage, ListView):
     """Search results for the reader's words, with the form that asked for them."""
 
     template_name = "articles/search.html"
     paginate_by = LIST_PAGE_SIZE
     context_object_name = "results"
+    # Results, their order and snippets change with any story's words: one key for all.
+    page_keys = {"search"}
 
     def get_queryset(self):
         self.form = SearchForm(self.request.GET or None)
@@ -199,10 +248,19 @@ class SearchView(ListView):
             **kwargs,
         )
         context["newest_only"] = ranks_newest_only(context["paginator"].count)
+        # Only a search that found something has results with snippets to read.
+        found = context["paginator"].count
+        [context["results"]] = pages.teasers(
+            pages.rows(context["results"], "snippet") if found else []
+        )
+        page = context["page_obj"]
+        context["metadata"] = metadata.for_page(
+            self.request, page_query=f"page={page.number}" if page.number > 1 else ""
+        )
         return context
 
 
-class CorrectionListView(ListView):
+class CorrectionListView(ReaderPage, ListView):
     """Every correction, clarification, update and editor's note on the site, newest first."""
 
     template_name = "articles/corrections.html"
@@ -216,6 +274,12 @@ class CorrectionListView(ListView):
             .only("kind", "text", "published_at", "article__headline", "article__slug")
             .newest_first()
         )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        shown = {f"article:{correction.article_id}" for correction in context["corrections"]}
+        self.page_keys = {"corrections", *shown}
+        return context
 
 
 @staff_member_required

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from articles import notifications
 from articles.models import Article, ArticleStatus, Desk, EditorialAction, EditorialEvent
 
 State = ArticleStatus
@@ -271,7 +272,7 @@ def _move(article, *, by, action, note="", at=None, checks=True):
 
 
 def _record(article, *, by, action, from_state, note):
-    return EditorialEvent.objects.create(
+    event = EditorialEvent.objects.create(
         article=article,
         headline=article.headline,
         actor=by,
@@ -280,3 +281,5 @@ def _record(article, *, by, action, from_state, note):
         to_state=article.status,
         note=note,
     )
+    notifications.announce(event)
+    return event

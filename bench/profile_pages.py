@@ -1,6 +1,6 @@
 """Profile uncached reader pages in-process: where a miss spends its CPU.
 
-    DATABASE_URL=sqlite:////tmp/bench.sqlite3 python bench/profile_pages.py --repeat 50 home "article, 20 comments"
+    DATABASE_URL=sqlite:////tmp/b.sqlite3 python bench/profile_pages.py home "article, 200 comments"
 
 Runs each page (by its label in bench/run.py) --repeat times through Django's test client with
 the page cache off, under cProfile, and prints the functions that took the most time: the

@@ -31,6 +31,8 @@ os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
 
 BENCHMARKS = ROOT / "BENCHMARKS.md"
+# The pages the uncached targets name, measured side by side with --against.
+AGAINST_PAGES = ("home", "article, 20 comments", "article, 200 comments")
 
 
 def page_urls():
@@ -153,7 +155,8 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def start_gunicorn(port, cached):
+def start_gunicorn(port, cached, root=ROOT):
+    """One sync worker pinned to core 0, serving the checkout at `root` (this one by default)."""
     env = dict(os.environ, WEB_CONCURRENCY="1", READER_CACHE_SECONDS="3600" if cached else "0")
     command = [
         "taskset",
@@ -163,11 +166,11 @@ def start_gunicorn(port, cached):
         "-m",
         "gunicorn",
         "-c",
-        str(ROOT / "gunicorn.conf.py"),
+        str(root / "gunicorn.conf.py"),
         "--bind",
         f"127.0.0.1:{port}",
     ]
-    server = subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(command, cwd=root, env=env, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -304,6 +307,49 @@ def memory_report(figures):
         "\n\n### Worker memory over 10,000 uncached requests (reader pages in turn)\n\n"
         f"{samples} requests; errors: {', '.join(figures['errors']) or 'none'}"
     )
+
+
+def measure_against(pages, other_root, duration, rounds=3):
+    """Uncached throughput of this checkout and `other_root` (e.g. a `git worktree` of the
+    previous release) on the same database, interleaved page by page and round by round so
+    that a noisy machine weighs on both alike. The best round of each counts."""
+    results = {}
+    for _round in range(rounds):
+        for label, url in pages:
+            for name, root in (("this", ROOT), ("previous", other_root)):
+                port = free_port()
+                server = start_gunicorn(port, cached=False, root=root)
+                try:
+                    base = f"http://127.0.0.1:{port}"
+                    for _ in range(3):  # warm up: templates, connection, content-type cache
+                        urllib.request.urlopen(base + url).read()
+                    figures = wrk(base + url, duration, server)
+                finally:
+                    server.terminate()
+                    server.wait(timeout=30)
+                best = results.setdefault(label, {}).get(name)
+                if best is None or figures["per_cpu_second"] > best["per_cpu_second"]:
+                    results[label][name] = figures
+    return results
+
+
+def against_report(results, other_root, duration, rounds):
+    lines = [
+        f"\n\n### Uncached, side by side with the previous release ({other_root})\n",
+        f"One gunicorn sync worker on core 0, wrk on core 1 for {duration} s, the two checkouts"
+        f" interleaved page by page over {rounds} rounds; best round of each. CPU ms is the"
+        " worker's own CPU time per request, which other processes on the core do not inflate.\n",
+        "| page | previous req/s [CPU ms] | this req/s [CPU ms] | speed-up (CPU) |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    for label, pair in results.items():
+        before, after = pair["previous"], pair["this"]
+        lines.append(
+            f"| {label} | {before['rate']:.0f} [{1000 / before['per_cpu_second']:.1f}] |"
+            f" {after['rate']:.0f} [{1000 / after['per_cpu_second']:.1f}] |"
+            f" {after['per_cpu_second'] / before['per_cpu_second']:.2f}× |"
+        )
+    return "\n".join(lines)
 
 
 def measure_mixed(duration, readers=50, publish_every=5):
@@ -493,7 +539,7 @@ def mixed_report(figures, duration, readers):
     )
 
 
-def run(*, repeat=30, http=False, duration=10, mixed=0, write=False, out=print):
+def run(*, repeat=30, http=False, duration=10, mixed=0, against=None, write=False, out=print):
     import django
 
     django.setup()
@@ -513,6 +559,11 @@ def run(*, repeat=30, http=False, duration=10, mixed=0, write=False, out=print):
         mixed_text += memory_report(measure_memory(reader_pages))
     if mixed:
         mixed_text += mixed_report(measure_mixed(mixed), mixed, readers=50)
+    if against:
+        compared = [page for page in pages if page[0] in AGAINST_PAGES]
+        mixed_text += against_report(
+            measure_against(compared, Path(against), duration), against, duration, rounds=3
+        )
     vendor = connection.vendor
     command = " ".join(shlex.quote(arg) for arg in sys.argv)
     sizes = ", ".join(f"{n:,} {what}" for what, n in archive_size().items())
@@ -538,6 +589,11 @@ def main(argv=None):
     parser.add_argument(
         "--mixed", type=int, default=0, metavar="SECONDS", help="readers+editor run (REDIS_URL)"
     )
+    parser.add_argument(
+        "--against",
+        metavar="DIR",
+        help="another checkout (the previous release) to measure uncached beside this one",
+    )
     parser.add_argument("--write", action="store_true", help="write the table to BENCHMARKS.md")
     args = parser.parse_args(argv)
     run(
@@ -545,6 +601,7 @@ def main(argv=None):
         http=args.http,
         duration=args.duration,
         mixed=args.mixed,
+        against=args.against,
         write=args.write,
     )
 

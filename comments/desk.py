@@ -9,6 +9,7 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -18,7 +19,14 @@ from django.views.decorators.http import require_POST
 
 from comments import moderation
 from comments.history import commenter_history
-from comments.models import QUEUES, Comment, DecisionReason, LogAction, ModerationLogEntry
+from comments.models import (
+    QUEUES,
+    Comment,
+    DecisionReason,
+    LogAction,
+    ModerationLogEntry,
+    Report,
+)
 from comments.overview import moderation_overview
 from newsroom.params import BadParameter, record_id, whole_number
 
@@ -90,7 +98,7 @@ def queue(request):
         Comment.objects.filter(QUEUES[tab])
         .with_author_history()
         .select_related("article", "parent", "decided_by")
-        .prefetch_related("reports")
+        .prefetch_related(Prefetch("reports", queryset=Report.objects.with_reporter_activity()))
         .order_by(*order)
     )
     page = Paginator(comments, QUEUE_PAGE_SIZE).get_page(_page_number(request))

@@ -11,11 +11,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, ExpressionWrapper, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
+from articles.caching import PageKeysQuerySet
 from articles.models import Article, ModerationMode
 
 
@@ -74,7 +75,7 @@ QUEUES = {
 }
 
 
-class CommentQuerySet(models.QuerySet):
+class CommentQuerySet(PageKeysQuerySet):
     def published(self):
         """Comments readers see."""
         return self.filter(QUEUES["published"])
@@ -242,6 +243,16 @@ class Comment(models.Model):
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#comment-{self.pk}"
 
+    def page_keys(self, before):
+        """Only published comments are on a page: held, refused and spam ones (a flood of
+        them included) leave every cached page in place. A like only changes a count, which
+        shared pages show within their life (the page's script fetches the live one)."""
+        if before is not None and before.like_count != self.like_count:
+            return set()
+        rows = [self] if before is None else [self, before]
+        shown = [row for row in rows if row.status == CommentStatus.PUBLISHED]
+        return {f"comments:{row.article_id}" for row in shown}
+
     def place_under(self, parent):
         """Derive the thread and depth from the comment replied to (None: top-level)."""
         self.parent = parent
@@ -288,6 +299,34 @@ class ReportReason(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class ReportQuerySet(models.QuerySet):
+    def open_on(self, comment):
+        """Reports on `comment` since a moderator last decided it."""
+        reports = self.filter(comment=comment)
+        if comment.decided_at:
+            reports = reports.filter(reported_at__gt=comment.decided_at)
+        return reports
+
+    def with_reporter_activity(self):
+        """Annotate each report with how many reports its address sent in the last day, and
+        whether that makes it a bulk reporter the desk should know about."""
+        since = timezone.now() - timedelta(days=1)
+        sent = (
+            Report.objects.filter(address=OuterRef("address"), reported_at__gte=since)
+            .exclude(address="")
+            .order_by()
+            .values("address")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.annotate(reporter_recent_count=Coalesce(Subquery(sent), 0)).annotate(
+            is_from_bulk_reporter=ExpressionWrapper(
+                Q(reporter_recent_count__gte=settings.BULK_REPORTER_DAILY),
+                output_field=models.BooleanField(),
+            )
+        )
+
+
 class Report(models.Model):
     """A reader's flag on a comment. One per reader per comment."""
 
@@ -304,6 +343,8 @@ class Report(models.Model):
     ip_network = models.CharField(
         max_length=49, blank=True, help_text="The reporter's /24 (IPv4) or /48 (IPv6) network."
     )
+
+    objects = ReportQuerySet.as_manager()
 
     class Meta:
         ordering = ["reported_at", "pk"]
@@ -541,6 +582,8 @@ class CommentSettings(models.Model):
     )
     threads_per_page = models.PositiveSmallIntegerField(default=50)
 
+    objects = PageKeysQuerySet.as_manager()
+
     class Meta:
         verbose_name = verbose_name_plural = "comment settings"
         constraints = [
@@ -555,6 +598,11 @@ class CommentSettings(models.Model):
 
     def get_absolute_url(self):
         return reverse("admin:comments_commentsettings_change", args=[self.pk])
+
+    def page_keys(self, before):
+        """Thread pages and when threads close are decided here for every story. The row's
+        creation by load() changes nothing: pages used its defaults until then."""
+        return {"comment-settings"} if before is not None else set()
 
     @classmethod
     def load(cls):

@@ -27,7 +27,7 @@ urlpatterns = [
     path("moderation/", desk.queue, name="queue"),
     path("moderation/decide/", desk.decide, name="decide"),
     path("moderation/undo/", desk.undo, name="undo"),
-    path("moderation/history/<int:comment_id>/", desk.history, name="history"),
+    path("moderation/history/<id:comment_id>/", desk.history, name="history"),
     path("moderation/log/", desk.log, name="log"),
     path("moderation/overview/", desk.overview, name="overview"),
 ]

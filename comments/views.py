@@ -15,11 +15,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from articles import caching
 from articles.models import Article
 from comments import moderation, notifications, reactions, readers, threads
 from comments.forms import ReportForm
 from comments.models import Comment, CommentSettings
-from comments.moderation.phases import network_of
+from comments.moderation import network_of
 from newsroom.login_guard import client_address
 
 
@@ -56,7 +57,7 @@ def post_comment(request, article_id):
     )
     if outcome.retry_after:
         response["Retry-After"] = str(outcome.retry_after)
-    return response
+    return readers.remember(request, response)
 
 
 @never_cache
@@ -94,21 +95,30 @@ def report(request, comment_id):
         article__in=Article.objects.published(),
     )
     form = ReportForm(request.POST or None)
+    status, refusal, retry_after = 200, "", None
     if request.method == "POST" and form.is_valid():
         try:
             moderation.report(
                 comment=comment,
                 reader_key=_reader_key(request),
+                ip=client_address(request),
                 reason=form.cleaned_data["reason"],
                 note=form.cleaned_data["note"],
             )
             messages.success(request, "Thank you: the moderators will look at this comment.")
-        except moderation.AlreadyReported as refusal:
-            messages.info(request, str(refusal))
-        return redirect(comment.get_absolute_url())
-    status = 400 if form.is_bound else 200
-    context = {"comment": comment, "form": form}
-    return render(request, "comments/report.html", context, status=status)
+        except moderation.AlreadyReported as already:
+            messages.info(request, str(already))
+        except moderation.TooManyReports as limited:
+            status, refusal, retry_after = 429, str(limited), limited.retry_after
+        if status == 200:
+            return redirect(comment.get_absolute_url())
+    elif form.is_bound:
+        status = 400
+    context = {"comment": comment, "form": form, "refusal": refusal}
+    response = render(request, "comments/report.html", context, status=status)
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 @require_GET
@@ -174,7 +184,8 @@ def count(request, article_id):
     Cached like any reader page, and renewed whenever a comment is published or taken down.
     """
     article = get_object_or_404(Article.objects.published(), pk=article_id)
-    return JsonResponse({"comments": CommentSettings.load_with_counts(article).comment_total})
+    total = CommentSettings.load_with_counts(article).comment_total
+    return caching.mark(JsonResponse({"comments": total}), {f"comments:{article.pk}"})
 
 
 @never_cache  # The reader's own: never stored, never shared.
@@ -251,9 +262,10 @@ def _is_csrf_ok(request):
 
 
 def _reader_key(request):
-    """Who is reporting: their account, else their session (created if they have none)."""
+    """Who is reporting: their account, else the reader cookie they got by commenting, else
+    their address (so that cookie-less clients from one address are one reader)."""
     if request.user.is_authenticated:
         return f"user:{request.user.pk}"
-    if not request.session.session_key:
-        request.session.save()
-    return f"session:{request.session.session_key}"
+    if reader := readers.reader_of(request):
+        return f"reader:{reader}"
+    return f"address:{moderation.reporter_address(client_address(request))}"

@@ -1,7 +1,47 @@
 """Admin building blocks shared by the apps."""
 
 from django.contrib import admin
+from django.contrib.admin.apps import AdminConfig
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+
+from articles.roles import lands_on_my_stories
+from newsroom.params import is_record_id
+
+
+class NewsroomAdminSite(admin.AdminSite):
+    """The desk's admin: reporters land on their own stories, everyone else on the index."""
+
+    def index(self, request, extra_context=None):
+        if lands_on_my_stories(request.user):
+            return redirect("desk:my_stories")
+        return super().index(request, extra_context)
+
+
+class NewsroomAdminConfig(AdminConfig):
+    default_site = "newsroom.admin.NewsroomAdminSite"
+
+
+class RecordIdAutocompleteSelect(AutocompleteSelect):
+    """Django's autocomplete, drawing a posted value that is no record id as no choice.
+
+    A refused form is drawn again with what was posted, and Django's widget looks the posted
+    value up as it is: " " or "٣" raised there (a 500) after the field had refused it.
+    """
+
+    def optgroups(self, name, value, attr=None):
+        return super().optgroups(name, [v for v in value if is_record_id(v)], attr)
+
+
+class AutocompleteByIdMixin:
+    """A model admin whose `autocomplete_fields` use RecordIdAutocompleteSelect."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            using = kwargs.get("using")
+            kwargs["widget"] = RecordIdAutocompleteSelect(db_field, self.admin_site, using=using)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class LogAdmin(admin.ModelAdmin):

@@ -7,6 +7,7 @@ value a visitor typed is either a number the database can hold or a 400 naming t
 misreads, and it knows nothing of the database's integer range.
 """
 
+import re
 from datetime import date
 
 from django.core.exceptions import BadRequest
@@ -42,6 +43,15 @@ def record_id(raw, *, field):
     return whole_number(raw, field=field, minimum=1)
 
 
+def is_record_id(raw):
+    """Whether `raw` reads as a primary key (for values that are dropped, not refused)."""
+    try:
+        record_id(raw, field="id")
+    except BadParameter:
+        return False
+    return True
+
+
 def calendar_month(raw, *, field):
     """Return `raw` (YYYY-MM) as the first day of that month, between the earliest and the
     latest date a newsroom uses."""
@@ -52,7 +62,9 @@ def calendar_date(raw, *, field, earliest=EARLIEST_DATE, latest=LATEST_DATE):
     """Return `raw` (YYYY-MM-DD) as a date between `earliest` and `latest`."""
     raw = "" if raw is None else str(raw).strip()
     try:
-        if not raw.isascii():
+        # Python's fromisoformat also takes "20260105" and week dates ("2026-W02"), and
+        # \d takes any script's digits: only the form the site writes is read.
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", raw):
             raise ValueError
         day = date.fromisoformat(raw)
     except ValueError:

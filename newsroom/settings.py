@@ -35,7 +35,7 @@ SECRET_KEY = required("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "newsroom.admin.NewsroomAdminConfig",  # The admin, landing reporters on their stories.
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.sitemaps",
+    "django.forms",  # Its widget templates, for FORM_RENDERER below.
     "taggit",
     "csp",
     "axes",
@@ -76,6 +77,19 @@ ROOT_URLCONF = "newsroom.urls"
 CSRF_FAILURE_VIEW = "newsroom.errors.csrf_failure"
 
 TEMPLATES = [
+    # Reader pages (templates/jinja2/, newsroom/jinja2.py): several times faster to render.
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "environment": "newsroom.jinja2.environment",
+            "context_processors": [
+                "django.contrib.messages.context_processors.messages",
+                "articles.context_processors.masthead",
+            ],
+        },
+    },
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
@@ -90,6 +104,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Widgets render through TEMPLATES like any page, so ours live in templates/ (the body editor).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 WSGI_APPLICATION = "newsroom.wsgi.application"
 
@@ -116,21 +133,52 @@ DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Three caches: reader pages and fragments (`default`), the page keys' versions that decide
+# their freshness (`freshness`), and the comment rate limits (`ratelimit`), kept apart so that
+# a flood of pages can never evict a version or a counter. Every process on the machine must
+# share them: Redis when REDIS_URL is set, else files under CACHE_DIR (`make run`, its worker
+# and any `manage.py` command in another terminal then agree).
 REDIS_URL = env("REDIS_URL", default="")
+CACHE_DIR = Path(env("CACHE_DIR", default=str(BASE_DIR / "var" / "cache")))
 if REDIS_URL:
     CACHES = {
-        "default": {
+        alias: {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
+            "KEY_PREFIX": alias,
         }
+        for alias in ("default", "freshness", "ratelimit")
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        alias: {
+            "BACKEND": "newsroom.filecache.FileCache",
+            "LOCATION": str(CACHE_DIR / alias),
+            "OPTIONS": {"MAX_ENTRIES": entries},
+        }
+        for alias, entries in [
+            ("default", 20_000),
+            ("freshness", 1_000_000),
+            ("ratelimit", 100_000),
+        ]
+    }
 
 # Work done off the request path (CDN purges) goes through Django's Tasks API. The embedded
 # default queues tasks in the database itself: no broker to run, and `make run` starts the
 # worker (`manage.py db_worker`) beside the web server. Tests run every task at once.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# A CDN or Varnish in front (articles/purging.py): PAGE_PURGER names how it is told of
+# changes (varnish-xkey, varnish-ban, fastly, cloudflare; empty: none, and pages then carry no
+# s-maxage, so a CDN asks the origin every time).
+PAGE_PURGER = env("PAGE_PURGER", default="")
+PURGE_URLS = env.list("PURGE_URLS", default=["http://127.0.0.1:6081/"])
+FASTLY_API_URL = env("FASTLY_API_URL", default="https://api.fastly.com")
+FASTLY_SERVICE_ID = env("FASTLY_SERVICE_ID", default="")
+FASTLY_API_TOKEN = env("FASTLY_API_TOKEN", default="")
+CLOUDFLARE_API_URL = env("CLOUDFLARE_API_URL", default="https://api.cloudflare.com/client/v4")
+CLOUDFLARE_ZONE_ID = env("CLOUDFLARE_ZONE_ID", default="")
+CLOUDFLARE_API_TOKEN = env("CLOUDFLARE_API_TOKEN", default="")
 
 # Anonymous readers get whole pages from the cache (articles/caching.py). Every reader-visible
 # write and every scheduled publication ends a page's life sooner; this only bounds it.
@@ -250,8 +298,31 @@ AXES_HANDLER = "newsroom.login_guard.LoggingDatabaseHandler"
 AXES_LOCKOUT_CALLABLE = "newsroom.login_guard.locked_out"
 AXES_CLIENT_IP_CALLABLE = "newsroom.login_guard.client_address"
 
-# Comments: at most N comments per window (seconds), per email and per network (/24, /48).
+# Comments: at most N comments per window (seconds), per email and per reader (their signed
+# cookie). Per network (/24, /48) only a flood guard: an office or a mobile carrier's gateway
+# puts many honest readers behind one address (README, "Fair limits").
 COMMENT_RATE_LIMITS = [(10, 1), (60 * 60, 20)]
+COMMENT_NETWORK_LIMITS = [(60, 30), (60 * 60, 600)]
+# Reports per window, per reader and per address; more in a day marks a bulk reporter.
+REPORT_RATE_LIMITS = [(60, 5), (60 * 60, 30)]
+BULK_REPORTER_DAILY = 10
+
+# Mail: the desk's notifications (articles/notifications.py). Development prints them to the
+# console; production sets EMAIL_URL, e.g. smtp+tls://user:password@mail.example.org:587.
+# A worker sends them (the task queue), so a slow or absent mail server never holds up a move;
+# the timeout only bounds how long that worker waits for it.
+_mail = env.email_url("EMAIL_URL", default="consolemail://")
+EMAIL_BACKEND = _mail["EMAIL_BACKEND"]
+EMAIL_HOST = _mail["EMAIL_HOST"] or "localhost"
+EMAIL_PORT = _mail["EMAIL_PORT"] or 25
+EMAIL_HOST_USER = _mail["EMAIL_HOST_USER"] or ""
+EMAIL_HOST_PASSWORD = _mail["EMAIL_HOST_PASSWORD"] or ""
+EMAIL_USE_TLS = _mail.get("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _mail.get("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="desk@localhost")
+# Links in mail point here: a worker has no request to take the site's address from.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # Shared preview links for drafts expire after this many hours (editors can revoke sooner).
 PREVIEW_LINK_HOURS = env.int("PREVIEW_LINK_HOURS", default=48)

@@ -21,10 +21,11 @@ def tomorrow(now):
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Each test starts with an empty cache: cached pages of another test's rows would leak."""
-    from django.core.cache import cache
+    """Each test starts with empty caches: cached pages of another test's rows would leak."""
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all(initialized_only=False):
+        cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -1,27 +1,25 @@
-"""The desk's own pages, in the admin's frame: the queue, the calendar, a story's revisions
+"""The desk's own pages, in the admin's frame: the queue, a story's revisions
 (history, compare, restore), the change form's presence heartbeat and shared preview links.
 
 Who may open which story is the article admin's to say (its queryset and permissions, which
 ask articles/workflow.py); these views ask it rather than keeping rules of their own.
 """
 
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
-from django.utils.dateparse import parse_date
-from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 
 from articles import presence, previews, revisions
 from articles.models import Article, ArticleStatus, PreviewLink, Revision
 from newsroom.admin import admin_page
+from newsroom.params import whole_number
 
 State = ArticleStatus
 RECENTLY_PUBLISHED = timedelta(hours=48)
@@ -60,7 +58,7 @@ def compare_url(article, old, new="live"):
     return f"{url}?from={old}&to={new}"
 
 
-# The queue and the calendar.
+# The queue (the calendar is in articles/desk/planning.py).
 
 
 def index(request):
@@ -84,51 +82,6 @@ def index(request):
             ("Published in the last 48 hours", list(recent)),
         ],
         now=now,
-    )
-
-
-def calendar(request):
-    """A week of due (planned) and scheduled stories by day and section."""
-    asked = request.GET.get("week", "")
-    try:
-        day = parse_date(asked) if asked else timezone.localdate()
-    except ValueError:
-        day = None
-    if day is None:
-        messages.warning(request, f"week: “{asked}” is not a date (YYYY-MM-DD); showing this week.")
-        day = timezone.localdate()
-    monday = day - timedelta(days=day.weekday())
-    start = timezone.make_aware(datetime.combine(monday, time.min))
-    end = start + timedelta(days=7)
-    articles = (
-        article_admin()
-        .get_queryset(request)
-        .exclude(status=State.KILLED)
-        .filter(
-            Q(due_at__gte=start, due_at__lt=end)
-            | Q(status=State.SCHEDULED, published_at__gte=start, published_at__lt=end)
-        )
-        .prefetch_related(None)
-    )
-    entries = []
-    for article in articles:
-        if article.due_at and start <= article.due_at < end:
-            entries.append(("due", article.due_at, article))
-        if article.status == State.SCHEDULED and start <= article.published_at < end:
-            entries.append(("scheduled", article.published_at, article))
-    days = {monday + timedelta(days=n): {} for n in range(7)}
-    for kind, at, article in sorted(entries, key=lambda entry: entry[1]):
-        at = timezone.localtime(at)
-        section = article.section.name if article.section else "No section"
-        days[at.date()].setdefault(section, []).append((kind, at, article))
-    return desk_page(
-        request,
-        "desk/calendar.html",
-        f"Calendar: week of {date_format(monday, 'j F Y')}",
-        days=[(day, sorted(sections.items())) for day, sections in days.items()],
-        previous_week=monday - timedelta(days=7),
-        next_week=monday + timedelta(days=7),
-        today=timezone.localdate(),
     )
 
 
@@ -185,12 +138,13 @@ def version(request, article, param):
     value = request.GET.get(param, "live")
     if value == "live":
         return revisions.snapshot(article), "the live article"
-    if value == "0":
+    number = whole_number(value, field=param)
+    if number == 0:
         return {}, "nothing (before the first save)"
     try:
-        revision = article.revisions.get(number=int(value))
-    except (ValueError, Revision.DoesNotExist):
-        raise Http404(f"No version {value!r} of this article.") from None
+        revision = article.revisions.get(number=number)
+    except Revision.DoesNotExist:
+        raise Http404(f"No version {number} of this article.") from None
     return revision.snapshot, f"version {revision.number}"
 
 

@@ -19,6 +19,7 @@ from articles.models.history import (
     SlugRedirect,
 )
 from articles.models.media import Rendition
+from articles.models.notifications import Notification, NotificationKind, NotificationOptOut
 from articles.models.search import ArticleSearchEntry, FullTextMatch, FullTextMatchField
 from articles.models.states import VISIBLE_STATUSES, ArticleStatus, EditorialAction
 
@@ -38,6 +39,9 @@ __all__ = [
     "FullTextMatch",
     "FullTextMatchField",
     "ModerationMode",
+    "Notification",
+    "NotificationKind",
+    "NotificationOptOut",
     "PreviewAccess",
     "PreviewLink",
     "Rendition",

@@ -14,13 +14,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from taggit.managers import TaggableManager
-from taggit.models import TaggedItem
+from taggit.models import Tag, TaggedItem
 
-from articles import visibility
+from articles import caching, visibility
+from articles.caching import PageKeysQuerySet
 from articles.models.desk import DeskQuerySet
 from articles.models.states import VISIBLE_STATUSES, ArticleStatus
 from articles.rendering import plain_text, render_markdown
-from articles.validators import validate_lead_image
 
 
 class ModerationMode(models.TextChoices):
@@ -30,7 +30,7 @@ class ModerationMode(models.TextChoices):
     POST = "post", "Post-moderation: comments appear at once unless held"
 
 
-class SectionQuerySet(models.QuerySet):
+class SectionQuerySet(PageKeysQuerySet):
     def featured(self):
         return self.filter(is_featured=True)
 
@@ -71,6 +71,10 @@ class Section(models.Model):
     def get_absolute_url(self):
         return reverse("articles:section", args=[self.slug])
 
+    def page_keys(self, before):
+        """Its name is on teasers, feeds, sitemaps and search; featured ones in the masthead."""
+        return {f"section:{self.pk}", "sections", "feeds", "sitemaps", "search"}
+
 
 class Author(models.Model):
     """A byline. Not necessarily a login: wire services and contributors have none."""
@@ -87,6 +91,8 @@ class Author(models.Model):
         help_text="The staff account behind this byline, if any.",
     )
 
+    objects = PageKeysQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
 
@@ -96,6 +102,10 @@ class Author(models.Model):
     def get_absolute_url(self):
         return reverse("articles:author", args=[self.slug])
 
+    def page_keys(self, before):
+        """Its name is on every byline, in feeds and in search results."""
+        return {f"author:{self.pk}", "feeds", "search"}
+
 
 # Related stories are looked for this long before and after a story's publication.
 RELATED_WINDOW = timedelta(days=14)
@@ -103,7 +113,7 @@ RELATED_WINDOW = timedelta(days=14)
 COMMON_TAG_STORIES = 1000
 
 
-class ArticleQuerySet(visibility.VisibilityQuerySet, DeskQuerySet):
+class ArticleQuerySet(PageKeysQuerySet, visibility.VisibilityQuerySet, DeskQuerySet):
     def for_listing(self):
         """Everything a teaser (headline, section, bylines, image) needs, in two queries."""
         return self.select_related("section").prefetch_related(
@@ -220,10 +230,11 @@ class Article(models.Model):
     dateline = models.CharField(max_length=120, blank=True, help_text="e.g. NORTHBRIDGE")
     article_type = models.CharField(max_length=12, choices=Type.choices, default=Type.NEWS)
 
+    # Judged once, as an upload (articles/images.py): what is stored is our re-encoded copy,
+    # which rules meant for uploads (its bytes) must not refuse.
     lead_image = models.ImageField(
         upload_to="lead/%Y/%m/",
         blank=True,
-        validators=[validate_lead_image],
         width_field="lead_image_width",
         height_field="lead_image_height",
     )
@@ -471,11 +482,93 @@ class Article(models.Model):
         """Authors in byline order; reads the prefetch made by for_listing()."""
         return [byline.author for byline in self.bylines.all()]
 
+    # Page keys (articles/caching.py): what pages show of the story, what a write changes.
+
+    @staticmethod
+    def headline_keys(pk, section_id):
+        """The keys of a page showing a story's headline under its section's name."""
+        return {f"article:{pk}", f"section:{section_id}"}
+
+    @staticmethod
+    def teaser_keys(pk, section_id, author_ids):
+        """The keys of a page showing a story's teaser: its headline and its bylines."""
+        return Article.headline_keys(pk, section_id) | {f"author:{pk}" for pk in author_ids}
+
+    def page_view_keys(self):
+        """The keys of the story's own page, besides its related stories' teasers: the story,
+        its thread, its tags' names, and the weeks its related stories may come from."""
+        tag_ids = [tag.pk for tag in self.tags.all()]
+        weeks = caching.weeks_around(self.published_at, RELATED_WINDOW.days)
+        return {
+            *self.teaser_keys(
+                self.pk, self.section_id, [byline.author_id for byline in self.bylines.all()]
+            ),
+            f"comments:{self.pk}",
+            "comment-settings",
+            *(f"tag:{pk}" for pk in tag_ids),
+            *(f"related:section:{self.section_id}:{w}" for w in weeks),
+            *(f"related:tag:{pk}:{w}" for pk in tag_ids for w in weeks),
+        }
+
+    def listing(self):
+        """What decides whether, when and where the story is listed."""
+        return (self.status, self.published_at, self.unpublish_at, self.section_id)
+
+    def page_keys(self, before):
+        """A write renews the story's own page and teasers, and a live story's feeds,
+        sitemaps and search; when it enters, leaves or moves in lists, those lists too."""
+        rows = [self] if before is None else [self, before]
+        keys = {f"article:{self.pk}"}
+        if any(row.status in VISIBLE_STATUSES for row in rows):
+            keys |= {"feeds", "sitemaps", "search"}
+        if before is None or before.listing() != self.listing():
+            keys = keys.union(*(row.list_keys() for row in rows))
+        return keys
+
+    def list_keys(self):
+        """The lists the story is on while live (or will be, once scheduled), and the
+        schedule that decides when."""
+        if self.status not in VISIBLE_STATUSES or self.published_at is None:
+            return set()
+        w = caching.week(self.published_at)
+        author_ids = Byline.objects.filter(article_id=self.pk).values_list("author_id", flat=True)
+        tag_ids = TaggedItem.objects.filter(
+            content_type=ContentType.objects.get_for_model(Article), object_id=self.pk
+        ).values_list("tag_id", flat=True)
+        return {
+            "front",
+            "corrections",
+            "schedule",
+            f"list:section:{self.section_id}",
+            f"related:section:{self.section_id}:{w}",
+            *(f"list:author:{pk}" for pk in author_ids),
+            *(f"list:tag:{pk}" for pk in tag_ids),
+            *(f"related:tag:{pk}:{w}" for pk in tag_ids),
+        }
+
+
+def _tagging_keys(tagging, before):
+    """A story's tags are on its page and in feeds, and put it on tag lists and rails."""
+    published_at = (
+        Article.objects.filter(pk=tagging.object_id).values_list("published_at", flat=True).first()
+    )
+    keys = {f"article:{tagging.object_id}", f"list:tag:{tagging.tag_id}", "feeds", "search"}
+    if published_at is not None:
+        keys.add(f"related:tag:{tagging.tag_id}:{caching.week(published_at)}")
+    return keys | (_tagging_keys(before, None) if before is not None else set())
+
+
+# Articles are the only things tagged (taggit's tables are shared by any tagged model).
+caching.declare(TaggedItem, _tagging_keys)
+caching.declare(Tag, lambda tag, before: {f"tag:{tag.pk}", "feeds", "search"})
+
 
 class Byline(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
     author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="bylines")
     position = models.PositiveSmallIntegerField(default=0)
+
+    objects = PageKeysQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "pk"]
@@ -486,6 +579,13 @@ class Byline(models.Model):
 
     def __str__(self):
         return f"{self.author} on {self.article}"
+
+    def page_keys(self, before):
+        """A byline is on the story's page and teasers, and puts it on the author's list."""
+        rows = [self] if before is None else [self, before]
+        return {"feeds", "search"}.union(
+            *({f"article:{row.article_id}", f"list:author:{row.author_id}"} for row in rows)
+        )
 
 
 class Source(models.Model):
@@ -499,8 +599,14 @@ class Source(models.Model):
     note = models.TextField(blank=True)
     position = models.PositiveSmallIntegerField(default=0)
 
+    objects = PageKeysQuerySet.as_manager()
+
     class Meta:
         ordering = ["position", "pk"]
 
     def __str__(self):
         return self.title
+
+    def page_keys(self, before):
+        """Sources are listed on the story's page."""
+        return {f"article:{self.article_id}"}

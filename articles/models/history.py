@@ -9,10 +9,11 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from articles.caching import PageKeysQuerySet
 from articles.models.content import Article
 
 
-class CorrectionQuerySet(models.QuerySet):
+class CorrectionQuerySet(PageKeysQuerySet):
     def on_public_articles(self):
         """Corrections readers may see: those on articles that are published now."""
         return self.filter(article__in=Article.objects.published())
@@ -55,6 +56,10 @@ class Correction(models.Model):
 
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#correction-{self.pk}"
+
+    def page_keys(self, before):
+        """Corrections are on the story's page and the corrections page."""
+        return {f"article:{self.article_id}", "corrections"}
 
     def clean(self):
         article = getattr(self, "article", None)

@@ -2,6 +2,7 @@
 
 from django.db import models
 
+from articles.caching import PageKeysQuerySet
 from articles.models.content import Article
 
 
@@ -29,6 +30,8 @@ class Rendition(models.Model):
     # The lead image and focal point it was made from; a change makes the set stale.
     source_key = models.CharField(max_length=400)
 
+    objects = PageKeysQuerySet.as_manager()
+
     class Meta:
         ordering = ["crop", "format", "width"]
         constraints = [
@@ -42,3 +45,7 @@ class Rendition(models.Model):
 
     def get_absolute_url(self):
         return self.file.url
+
+    def page_keys(self, before):
+        """The story's pictures are on its page and lead teaser, and in feeds."""
+        return {f"article:{self.article_id}", "feeds"}

@@ -8,11 +8,13 @@
   reports, bans, erasure), each written to the moderation log.
 """
 
+from comments.moderation.addresses import network_of, reporter_address
 from comments.moderation.decisions import (
     ACTIONS,
     AlreadyDecided,
     AlreadyReported,
     CannotUndo,
+    TooManyReports,
     approve,
     ban_author,
     decide,
@@ -23,7 +25,6 @@ from comments.moderation.decisions import (
     reject,
     remove,
     report,
-    tell_page_cache,
     undo,
     undoable_decision,
 )
@@ -41,6 +42,7 @@ __all__ = [
     "AlreadyDecided",
     "AlreadyReported",
     "CannotUndo",
+    "TooManyReports",
     "CommentForm",
     "Outcome",
     "approve",
@@ -53,11 +55,12 @@ __all__ = [
     "is_staff",
     "issue_form_token",
     "mark_spam",
+    "network_of",
     "reject",
     "remove",
     "report",
+    "reporter_address",
     "submit",
-    "tell_page_cache",
     "undo",
     "undoable_decision",
 ]

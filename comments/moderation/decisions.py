@@ -4,15 +4,16 @@ Moderators' decisions (`decide` and its named forms, `decide_many`), bans, reade
 and the legal erasure; the queue, the admin and the management commands all call these.
 """
 
+import math
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from articles import caching
 from comments import notifications
 from comments.models import (
     BannedEmail,
@@ -27,42 +28,80 @@ from comments.models import (
     Report,
     Rule,
 )
+from comments.moderation.addresses import network_of, reporter_address
+from comments.moderation.counting import count_in_window, seconds_left
+from newsroom.logs import security_event
 
 
 class AlreadyReported(Exception):
     pass
 
 
-def report(*, comment, reader_key, reason, note=""):
-    """Store a reader's report; enough open reports hold a published comment for review."""
+class TooManyReports(Exception):
+    """A reader reporting in bulk; `retry_after` seconds until they may report again."""
+
+    def __init__(self, retry_after):
+        self.retry_after = retry_after
+        super().__init__(
+            "You have reported many comments in a short time. The moderators have your "
+            f"reports; you can report again in {math.ceil(retry_after / 60)} minutes."
+        )
+
+
+def report(*, comment, reader_key, ip, reason, note=""):
+    """Store a reader's report; enough reporters hold a published comment for review.
+
+    Reporters count once per address (`reporter_address`): one person's cookie-less
+    clients, or fresh cookies, add nothing. Staff comments are never held by reports.
+    """
+    address = reporter_address(ip)
+    _limit_reports(reader_key, address)
     with transaction.atomic():
         try:
             with transaction.atomic():
                 Report.objects.create(
-                    comment=comment, reader_key=reader_key, reason=reason, note=note.strip()
+                    comment=comment,
+                    reader_key=reader_key,
+                    address=address,
+                    ip_network=network_of(ip),
+                    reason=reason,
+                    note=note.strip(),
                 )
         except IntegrityError:
             raise AlreadyReported("You have already reported this comment.") from None
         Comment.objects.filter(pk=comment.pk).update(open_report_count=F("open_report_count") + 1)
-        comment.refresh_from_db(fields=["status", "revision", "open_report_count"])
-        threshold = CommentSettings.load().report_threshold
-        if comment.status == CommentStatus.PUBLISHED and comment.open_report_count >= threshold:
-            held = Comment.objects.filter(pk=comment.pk, revision=comment.revision).update(
-                status=CommentStatus.PENDING,
+        comment.refresh_from_db(fields=["status", "revision", "open_report_count", "decided_at"])
+        if comment.status != CommentStatus.PUBLISHED or comment.is_by_staff:
+            return
+        reporters = Report.objects.open_on(comment).values("address").distinct().count()
+        if reporters < CommentSettings.load().report_threshold:
+            return
+        why = f"{reporters} readers reported it"
+        held = Comment.objects.filter(pk=comment.pk, revision=comment.revision).update(
+            status=CommentStatus.PENDING, rule=Rule.REPORTS, reason=why, revision=F("revision") + 1
+        )
+        if held:
+            log_change(
+                comment,
+                None,
+                LogAction.HELD,
+                CommentStatus.PUBLISHED,
+                CommentStatus.PENDING,
                 rule=Rule.REPORTS,
-                reason=f"{comment.open_report_count} reader reports",
-                revision=F("revision") + 1,
+                reason=why,
             )
-            if held:
-                log_change(
-                    comment,
-                    None,
-                    LogAction.HELD,
-                    CommentStatus.PUBLISHED,
-                    CommentStatus.PENDING,
-                    rule=Rule.REPORTS,
-                    reason=f"{comment.open_report_count} reader reports",
-                )
+
+
+def _limit_reports(reader_key, address):
+    over = [
+        window
+        for window, limit in settings.REPORT_RATE_LIMITS
+        for subject in {reader_key, address}
+        if count_in_window(f"comments:reports:{subject}", window) > limit
+    ]
+    if over:
+        security_event("report_rate_limited", address=address, window=min(over))
+        raise TooManyReports(seconds_left(over))
 
 
 class AlreadyDecided(Exception):
@@ -225,7 +264,6 @@ def feature(*, comment, by, is_featured=True):
     if changed:
         action = LogAction.FEATURED if is_featured else LogAction.UNFEATURED
         log_change(comment, by, action, comment.status, comment.status)
-        caching.content_changed(moves_schedule=False)  # Picks lead the thread on the page.
     return bool(changed)
 
 
@@ -301,23 +339,9 @@ def erase(*, email, by=None, reference=""):
     return len(comments)
 
 
-def tell_page_cache(from_status, to_status):
-    """Tell the page cache when a comment enters or leaves readers' pages.
-
-    Only published comments are shown, so held, rejected and spam ones change no page; a
-    flood of them leaves every cached page in place. Erasure only touches a published
-    comment's text and name by removing it, which this sees too.
-    """
-    if from_status != to_status and CommentStatus.PUBLISHED in (from_status, to_status):
-        caching.content_changed(moves_schedule=False)
-
-
 def log_change(
     comment, actor, action, from_status, to_status, *, rule="", reason="", undo_state=None
 ):
-    # Every status change passes here, the pipeline's, the moderators' and the report
-    # threshold's; most are conditional UPDATEs, which no save signal sees.
-    tell_page_cache(from_status, to_status)
     if to_status == CommentStatus.PUBLISHED and from_status != to_status:
         notifications.reply_published(comment)
     ModerationLogEntry.objects.create(

@@ -9,11 +9,12 @@ import hashlib
 import ipaddress
 import math
 import re
-import time
 from dataclasses import dataclass, field
+from datetime import timedelta
 from functools import cached_property
 
 from django.conf import settings
+from django.utils import timezone
 
 from articles.models import ModerationMode
 from comments.models import (
@@ -27,7 +28,7 @@ from comments.models import (
     Rule,
     WordListTerm,
 )
-from comments.moderation.counting import count_hit
+from comments.moderation.counting import count_in_window, seconds_left
 from comments.moderation.wordlists import find_terms
 from newsroom.logs import security_event
 
@@ -44,6 +45,7 @@ class Draft:
     comment_settings: object
     ip: str = ""
     is_by_staff: bool = False
+    reader: str = ""  # The signed reader identity (comments/readers.py), if known.
 
     @cached_property
     def is_newcomer(self):
@@ -78,18 +80,6 @@ def held(rule, reason):
     return Verdict(CommentStatus.PENDING, rule, reason)
 
 
-def network_of(ip):
-    """The /24 (IPv4) or /48 (IPv6) network of an address: where rate limits and bans apply."""
-    try:
-        address = ipaddress.ip_address(ip.strip())
-    except ValueError:
-        return ""
-    if address.version == 6 and address.ipv4_mapped:
-        address = address.ipv4_mapped
-    prefix = 24 if address.version == 4 else 48
-    return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False))
-
-
 def thread_open(draft):
     if not draft.comment_settings.is_thread_open(draft.comment.article):
         return Refusal("Comments on this article are closed.", http_status=403)
@@ -97,32 +87,49 @@ def thread_open(draft):
 
 
 def rate_limits(draft):
-    """At most N comments per window per email and per network (atomic counters)."""
+    """Per person first: at most N comments per window per email and per reader (their signed
+    cookie). Per network only a flood guard, set high enough that an office or a mobile
+    carrier's gateway, with many honest readers behind one address, is not shut out."""
     email, network = draft.comment.email, draft.comment.ip_network
-    subjects = [("email", hashlib.sha256(email.encode()).hexdigest()[:32])]
-    if network:
-        subjects.append(("net", network))
+    person = [("email", hashlib.sha256(email.encode()).hexdigest()[:32])]
+    if draft.reader:
+        person.append(("reader", draft.reader))
     over = [
-        window
+        (window, "person")
         for window, limit in settings.COMMENT_RATE_LIMITS
-        for kind, subject in subjects
+        for kind, subject in person
         if _count_hit(f"{kind}:{subject}", window) > limit
     ]
+    if network:
+        over += [
+            (window, "network")
+            for window, limit in settings.COMMENT_NETWORK_LIMITS
+            if _count_hit(f"net:{network}", window) > limit
+        ]
     if not over:
         return None
-    security_event("comment_rate_limited", network=network, window=min(over))
-    now = time.time()
+    security_event("comment_rate_limited", network=network, window=min(w for w, _ in over))
+    wait = seconds_left([window for window, _ in over])
+    again = timezone.localtime(timezone.now() + timedelta(seconds=wait))
+    if any(who == "person" for _, who in over):
+        why = "You are commenting faster than this site allows."
+    else:
+        why = "Too many comments are arriving from your network right now."
     return Refusal(
-        "You are commenting faster than this site allows. "
-        "Wait a little and send it again: your text is kept below.",
+        f"{why} You can send it again {_in(wait)} (at {again:%H:%M:%S}): your text is kept below.",
         http_status=429,
-        retry_after=max(math.ceil(window - now % window) for window in over),
+        retry_after=wait,
     )
 
 
+def _in(seconds):
+    if seconds < 120:
+        return f"in {seconds} seconds"
+    return f"in {math.ceil(seconds / 60)} minutes"
+
+
 def _count_hit(subject, window):
-    """Count one hit in the current fixed window."""
-    return count_hit(f"comments:rate:{subject}:{window}:{int(time.time() // window)}", window + 1)
+    return count_in_window(f"comments:rate:{subject}", window)
 
 
 def bans(draft):

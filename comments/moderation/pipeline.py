@@ -6,9 +6,10 @@ from django.db import transaction
 
 from comments import notifications
 from comments.models import Comment, CommentSettings, CommentStatus, DecisionReason, LogAction
+from comments.moderation.addresses import network_of
 from comments.moderation.decisions import log_change
 from comments.moderation.form import stale_form
-from comments.moderation.phases import PHASES, Draft, Refusal, network_of
+from comments.moderation.phases import PHASES, Draft, Refusal
 
 HELD_MESSAGE = (
     "Thank you. Your comment is held for review: "
@@ -66,7 +67,9 @@ def submit(form, *, ip="", reader="", is_csrf_ok=True):
     comment.place_under(data["parent"])
     if form.staff_user:
         comment.user, comment.is_by_staff = form.staff_user, True
-    draft = Draft(comment, CommentSettings.load(), ip=ip, is_by_staff=comment.is_by_staff)
+    draft = Draft(
+        comment, CommentSettings.load(), ip=ip, is_by_staff=comment.is_by_staff, reader=reader
+    )
     for phase in PHASES:
         if (verdict := phase(draft)) is not None:
             break

@@ -90,7 +90,7 @@ def test_add_form_query_count_is_fixed(desk, django_assert_num_queries):
         assert desk.get(reverse("admin:articles_article_add")).status_code == 200
 
 
-@pytest.mark.parametrize("rows, corrections, queries", [(1, 1, 39), (8, 3, 75)])
+@pytest.mark.parametrize("rows, corrections, queries", [(1, 1, 38), (8, 3, 74)])
 def test_desk_save_query_count_is_fixed(
     desk, django_assert_num_queries, rows, corrections, queries
 ):
@@ -98,7 +98,7 @@ def test_desk_save_query_count_is_fixed(
     desk.post(change_url(article), change_form_data(desk, article))  # its first desk save
     data = change_form_data(desk, article, headline="Edited headline")
     # The lock and the newest revision for the concurrency check, the save, its revision and
-    # the admin log stay fixed, and so does the page cache's one schedule lookup per save;
+    # the admin log stay fixed, and so does the page cache's read of the row as it was;
     # the slug's history is not looked up, since the slug did not change.
     # Django's formset validation grows with the rows posted:
     # each byline looks up its row, its author and checks the author exists, each source

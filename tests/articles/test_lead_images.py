@@ -135,3 +135,42 @@ def test_an_illustrated_story_saves_again_without_a_new_upload(admin_client):
     article.refresh_from_db()
     assert article.headline == "Re-saved with its picture" and article.lead_image.name == stored
     article.full_clean()  # The stored picture is not re-validated as if it were an upload.
+
+
+def noisy_jpeg(size, quality):
+    """A photo-like JPEG saved at a low quality: re-encoded at ours, it grows."""
+    output = io.BytesIO()
+    Image.effect_noise(size, 60).convert("RGB").save(output, format="JPEG", quality=quality)
+    return output.getvalue()
+
+
+class TestOneValidationPoint:
+    """The upload is judged once (format, bytes, pixels); the re-encoded copy is not again."""
+
+    def test_an_upload_within_the_limit_is_kept_though_its_copy_is_larger(
+        self, admin_client, settings
+    ):
+        content = noisy_jpeg((400, 300), quality=30)
+        settings.LEAD_IMAGE_MAX_BYTES = len(content)
+        article = make_article()
+        assert upload(admin_client, article, "photo.jpg", content).status_code == 302
+        article.refresh_from_db()
+        assert Path(article.lead_image.path).stat().st_size > settings.LEAD_IMAGE_MAX_BYTES
+
+    def test_a_40_megapixel_jpeg_is_accepted(self, admin_client, settings):
+        width, height = 7300, 5479  # 39,996,700 pixels: at the limit of 40,000,000
+        assert width * height <= settings.LEAD_IMAGE_MAX_PIXELS
+        article = make_article()
+        content = image_bytes("JPEG", size=(width, height), quality=95)
+        assert upload(admin_client, article, "wide.jpg", content).status_code == 302
+        article.refresh_from_db()
+        assert (article.lead_image_width, article.lead_image_height) == (width, height)
+
+    def test_the_stored_copy_is_not_judged_by_later_limits(self, admin_client, settings):
+        article = make_article()
+        assert upload(admin_client, article, "photo.jpg", noisy_jpeg((400, 300), 30)) is not None
+        settings.LEAD_IMAGE_MAX_BYTES, settings.LEAD_IMAGE_MAX_PIXELS = 1, 1
+        data = change_form_data(admin_client, article, headline="Saved under new limits")
+        assert admin_client.post(change_url(article), data).status_code == 302
+        article.refresh_from_db()
+        assert article.headline == "Saved under new limits" and article.lead_image

@@ -105,7 +105,7 @@ def test_comparing_a_version_that_does_not_exist_is_not_found(desk):
     article = make_article()
     url = reverse("desk:compare", args=[article.pk])
     assert desk.get(url + "?from=7&to=live").status_code == 404
-    assert desk.get(url + "?from=seven&to=live").status_code == 404
+    assert desk.get(url + "?from=seven&to=live").status_code == 400  # names the field
 
 
 def test_restore_brings_back_words_and_bylines_as_a_new_version_keeping_the_state(desk, editor):

@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from comments.moderation import issue_form_token
+from comments.readers import COOKIE as READER_COOKIE
 
 _addresses = count(1)
 
@@ -70,10 +71,12 @@ def comment_data(article, **overrides):
     return data
 
 
-def post_comment(client, article, ip=None, **overrides):
-    """Post a comment from its own network unless told otherwise."""
+def post_comment(client, article, ip=None, same_reader=False, **overrides):
+    """Post a comment from its own network, as a reader of its own, unless told otherwise."""
     n = next(_addresses)
     ip = ip or f"10.{n // 250 % 250}.{n % 250}.7"
+    if not same_reader:
+        client.cookies.pop(READER_COOKIE, None)
     return client.post(
         f"/comments/article/{article.pk}/", comment_data(article, **overrides), REMOTE_ADDR=ip
     )

@@ -69,14 +69,17 @@ def redis_cache():
     except redis.exceptions.ConnectionError:
         pytest.skip("No Redis server on 127.0.0.1:6379")
     return {
-        "default": {
+        alias: {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_TEST_URL,
+            "KEY_PREFIX": alias,
         }
+        for alias in ("default", "freshness", "ratelimit")
     }
 
 
-@pytest.mark.parametrize("backend", ["locmem", "redis"])
+# The embedded default (files shared by every process, counted under a lock) and Redis.
+@pytest.mark.parametrize("backend", ["files", "redis"])
 def test_concurrent_posts_from_one_email_let_exactly_one_through(settings, backend):
     if backend == "redis":
         settings.CACHES = redis_cache()

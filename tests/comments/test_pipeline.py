@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.test import Client, override_settings
 from django.utils import timezone
 
@@ -19,6 +20,7 @@ from comments.models import (
     WordListTerm,
 )
 from comments.moderation import find_terms, issue_form_token
+from comments.readers import COOKIE as READER_COOKIE
 from tests.comments.conftest import post_comment
 from tests.factories import make_article, make_comment, make_section
 
@@ -167,18 +169,52 @@ def test_second_comment_within_ten_seconds_gets_429_with_the_text_kept(client, a
     assert Comment.objects.count() == 1
 
 
-@pytest.mark.parametrize(
-    "first_ip, second_ip",
-    [("203.0.113.5", "203.0.113.200"), ("2001:db8:1:1::1", "2001:db8:1:ffff::2")],
-)
-def test_rate_limit_applies_per_network(client, article, first_ip, second_ip):
-    assert post_comment(client, article, ip=first_ip).status_code == 302
-    assert post_comment(client, article, ip=second_ip, body=BODY).status_code == 429
+@override_settings(COMMENT_RATE_LIMITS=[(60, 1)])
+def test_a_refused_reader_is_told_when_they_may_post_again(client, article):
+    post_comment(client, article, email="fast@example.org")
+    response = post_comment(client, article, email="fast@example.org", body=BODY)
+    wait = int(response["Retry-After"])
+    again = timezone.localtime(timezone.now() + timedelta(seconds=wait))
+    html = response.content.decode()
+    assert f"You can send it again in {wait} seconds (at {again:%H:%M}" in html
+
+
+@override_settings(COMMENT_RATE_LIMITS=[(3600, 1)])  # Clear of a 10 s window's end.
+def test_one_reader_is_limited_by_their_cookie_whatever_email_and_network(client, article):
+    assert post_comment(client, article, email="one@example.org").status_code == 302
+    response = post_comment(client, article, email="two@example.org", same_reader=True, body=BODY)
+    assert_refused_keeping_text(response, 429, "faster than this site allows")
+
+
+@pytest.mark.parametrize("gateway", ["203.0.113.5", "2001:db8:1:1::1"])
+def test_many_readers_behind_one_gateway_are_not_limited(client, article, gateway):
+    """An office or a mobile carrier: thirty readers posting in the same minute."""
+    limit = settings.COMMENT_NETWORK_LIMITS[0][1]
+    for n in range(limit):
+        assert post_comment(client, article, ip=gateway, body=f"Point {n}").status_code == 302
+
+
+@override_settings(COMMENT_NETWORK_LIMITS=[(60, 3)])
+def test_a_flood_from_one_network_is_stopped_by_the_guard(client, article):
+    for n in range(3):
+        post_comment(client, article, ip="203.0.113.5", body=f"Point {n}")
+    response = post_comment(client, article, ip="203.0.113.200", body=BODY)
+    assert_refused_keeping_text(response, 429, "Too many comments are arriving from your network")
+    assert 1 <= int(response["Retry-After"]) <= 60
 
 
 def test_other_networks_are_not_limited(client, article):
     assert post_comment(client, article, ip="203.0.113.5").status_code == 302
     assert post_comment(client, article, ip="203.0.114.5").status_code == 302
+
+
+def test_the_reader_cookie_leaves_cached_pages_shared(client, article):
+    response = post_comment(client, article)
+    assert response.cookies[READER_COOKIE]["httponly"]
+    client.cookies.pop("messages", None)
+    client.get(article.get_absolute_url())
+    cached = client.get(article.get_absolute_url())
+    assert cached["X-Cache"] == "hit"
 
 
 @override_settings(COMMENT_RATE_LIMITS=[(3600, 2)])

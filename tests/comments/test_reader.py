@@ -160,8 +160,10 @@ def test_unpublished_article_takes_no_comments(client):
 # Reports
 
 
-def report(client, comment, reason="abuse", note=""):
-    return client.post(f"/comments/{comment.pk}/report/", {"reason": reason, "note": note})
+def report(client, comment, reason="abuse", note="", ip="127.0.0.1"):
+    return client.post(
+        f"/comments/{comment.pk}/report/", {"reason": reason, "note": note}, REMOTE_ADDR=ip
+    )
 
 
 def test_reader_reports_a_comment_once(client, article):
@@ -194,12 +196,12 @@ def test_other_needs_a_note_and_keeps_the_form(client, article):
 def test_reports_reaching_the_threshold_hold_the_comment(article):
     comment = make_comment(article=article, body="Contested remark")
     for n in range(3):
-        report(Client(), comment, note=f"reader {n}")
+        report(Client(), comment, note=f"reader {n}", ip=f"203.0.113.{n + 1}")
     comment.refresh_from_db()
     assert (comment.status, comment.rule, comment.reason) == (
         "pending",
         "reports",
-        "3 reader reports",
+        "3 readers reported it",
     )
     entry = ModerationLogEntry.objects.get(action=LogAction.HELD)
     assert (entry.actor, entry.from_status, entry.to_status) == (None, "published", "pending")

@@ -6,14 +6,14 @@ from pathlib import Path
 import pytest
 from django.core.files.base import ContentFile
 from django.core.management import call_command
-from django.template import Context, Template
+from django.template.loader import render_to_string
 from django.urls import reverse
 from lxml import html
 from PIL import Image
 
 from articles import workflow
 from articles.models import Article, Rendition
-from articles.renditions import CROPS, crop_box
+from articles.renditions import CROPS, crop_box, picture
 from tests.articles.change_form import change_form_data, change_url
 from tests.discovery.conftest import jpeg
 from tests.factories import make_article, make_draft, make_staff
@@ -142,9 +142,9 @@ def test_article_page_serves_a_picture_with_srcsets_sizes_and_dimensions(
 
 def test_pictures_below_the_fold_load_lazily(publish_with_picture):
     article = Article.objects.for_reading().get(pk=publish_with_picture().pk)
-    rendered = Template(
-        '{% load renditions %}{% lead_picture article crop="1:1" sizes="10rem" %}'
-    ).render(Context({"article": article}))
+    rendered = render_to_string(
+        "includes/_picture.html", {"picture": picture(article, crop="1:1", sizes="10rem")}
+    )
     img = html.fromstring(rendered).xpath("//img")[0]
     assert img.get("loading") == "lazy"
     assert (img.get("width"), img.get("height")) == ("800", "800")  # a 900px square fills 800

@@ -56,6 +56,7 @@ def soak_limits(settings):
     """Twenty writers post hundreds of times each from one address: the rate limits (tested on
     their own in tests/comments) would refuse nearly all of it. Counters still run on every post."""
     settings.COMMENT_RATE_LIMITS = [(60, 1_000_000)]
+    settings.COMMENT_NETWORK_LIMITS = [(60, 1_000_000)]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -126,8 +126,10 @@ class Command(BaseCommand):
                     )
                 posted[n] = comment
         if 1 in posted:  # Two readers think Tom's question is off-topic: the Reported tab.
-            for reader in ["demo-reader-1", "demo-reader-2"]:
-                moderation.report(comment=posted[1], reader_key=reader, reason="off_topic")
+            for n, reader in enumerate(["demo-reader-1", "demo-reader-2"], start=1):
+                moderation.report(
+                    comment=posted[1], reader_key=reader, ip=f"198.51.100.{n}", reason="off_topic"
+                )
         held = sum(comment.status == "pending" for comment in posted.values())
         self.stdout.write(
             f"Demo comments: {len(posted)} posted, {held} waiting in the moderation queue."

@@ -1,0 +1,39 @@
+"""Jinja2, Django's second template engine, for the reader pages: the hot path of a miss.
+
+Reader views hand their templates page objects (articles/pages.py) whose URLs and dates are
+already made, so the environment needs only a few helpers. Templates live in
+templates/jinja2/; every other page (the admin, the comment desk, forms, errors) stays on
+Django's template language.
+"""
+
+from functools import cache
+
+from django.template.defaultfilters import date, linebreaksbr, pluralize, truncatechars
+from django.templatetags.static import static
+from django.urls import get_script_prefix, reverse
+from jinja2 import Environment
+
+from articles.search import highlight
+
+
+@cache
+def _url(name, args, script_prefix):
+    return reverse(name, args=args)
+
+
+def url(name, *args):
+    """reverse(), remembered: the masthead's and footer's links are the same on every page."""
+    return _url(name, args, get_script_prefix())
+
+
+def environment(**options):
+    env = Environment(**options)
+    env.globals.update(static=static, url=url)
+    env.filters.update(
+        date=date,
+        highlight=highlight,
+        linebreaksbr=linebreaksbr,
+        pluralize=pluralize,
+        truncatechars=truncatechars,
+    )
+    return env
