@@ -8,6 +8,8 @@ from django.http import HttpResponse, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -38,10 +40,14 @@ def post_comment(request, article_id):
     )
     if outcome.is_accepted:
         # Shown beside the form, where the reader lands, with their held comment under it;
-        # the message makes that page theirs alone (articles/caching.py never shares it).
-        messages.success(request, outcome.message, extra_tags="comment")
-        anchor = "comment-status" if outcome.is_held else f"comment-{outcome.comment.pk}"
-        response = redirect(f"{article.get_absolute_url()}#{anchor}")
+        # the message makes that page theirs alone (articles/caching.py never shares it). A
+        # published comment may sit on another page of threads: its thread's page has it.
+        message = outcome.message
+        if not outcome.is_held:
+            thread_url = reverse("comments:thread", args=[outcome.comment.pk])
+            message = format_html('{} <a href="{}">See it in its thread</a>', message, thread_url)
+        messages.success(request, message, extra_tags="comment")
+        response = redirect(f"{article.get_absolute_url()}#comment-status")
         return readers.remember(request, response)
     response = render(
         request,

@@ -349,9 +349,10 @@ def test_regular_commenter_is_published_with_the_exact_message(client, article):
     response = post_comment(client, article, email=regular("ok@example.org"), body=BODY)
     comment = Comment.objects.latest("pk")
     assert (comment.status, comment.rule) == ("published", Rule.PASSED)
-    assert response["Location"] == f"{article.get_absolute_url()}#comment-{comment.pk}"
+    assert response["Location"] == f"{article.get_absolute_url()}#comment-status"
     html = client.get(response["Location"]).content.decode()
     assert "Your comment is published." in html and BODY in html
+    assert f'<a href="/comments/{comment.pk}/thread/">See it in its thread</a>' in html
 
 
 @pytest.mark.parametrize(

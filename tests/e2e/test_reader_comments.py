@@ -125,3 +125,17 @@ def test_reply_notification_arrives_and_its_unsubscribe_link_works(page, live_se
     expect(page.get_by_text("we will not email you about replies any more")).to_be_visible()
     parent.refresh_from_db()
     assert not parent.wants_reply_emails
+
+
+def test_new_comments_since_the_page_loaded_are_counted_with_a_link(page, thread_article):
+    page.clock.install()
+    page.goto(thread_article.get_absolute_url())
+    notice = page.locator("#comments-new")
+    expect(notice).to_be_hidden()
+    make_comment(article=thread_article, name="Late Reader", body="Just landed: the 7:25 ran.")
+    make_comment(article=thread_article, body="Held, so not counted", status="pending")
+    page.clock.run_for(61_000)  # The page asks once a minute.
+    expect(notice).to_have_text(re.compile("^1 new comment since you opened this page"))
+    notice.get_by_role("link", name="Show it").click()
+    top_level = page.locator("#comments > .comment-list > li > .comment")
+    expect(top_level.nth(1)).to_contain_text("the 7:25 ran")
