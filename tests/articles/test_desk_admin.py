@@ -354,7 +354,7 @@ def test_calendar_shows_a_scheduled_story_readers_see_as_published(desk):
     page = desk.get(f"{CALENDAR}?week={timezone.localdate():%Y-%m-%d}").content.decode()
     entry = page.split("Out already")[0].rsplit("<li", 1)[1]
     assert "desk-calendar__published" in entry
-    assert f"Went live {timezone.localtime(published_at):%H:%M}" in entry
+    assert f"Published {timezone.localtime(published_at):%H:%M}" in entry
 
 
 def test_calendar_with_a_bad_week_shows_this_week_and_says_so(desk):

@@ -55,5 +55,7 @@ def test_desk_runs_under_the_policy_widgets_included(watched, reader_site, djang
         watched.get_by_label("Headline").fill("A headline typed into the desk")  # Slug script.
         watched.locator(".select2-selection").first.click()  # Autocomplete.
         watched.keyboard.press("Escape")
-        watched.locator(".datetimeshortcuts a").first.click()  # "Today"/"Now" shortcuts.
+        # "Today"/"Now" shortcuts, some of them in folded fieldsets: unfold those first.
+        watched.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+        watched.locator(".datetimeshortcuts a >> visible=true").first.click()
         assert violations(watched) == [], url

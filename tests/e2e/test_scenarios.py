@@ -135,6 +135,7 @@ def test_pipeline_draft_goes_through_the_desk_and_appears_at_its_time(person, st
     editor_page.goto(change_url)
     expect(editor_page.locator("[data-check=section]")).to_contain_text("missing")
     expect(editor_page.locator("[data-check=source]")).to_contain_text("missing")
+    editor_page.locator(".desk-moves__confirm summary").click()  # Return asks for its note.
     editor_page.get_by_label("Note (required to return").fill(
         "Needs a section and the source it is based on."
     )
