@@ -11,7 +11,8 @@ class ArticlesConfig(AppConfig):
         # Cache invalidation listens to every reader-visible write (articles/caching.py).
         from articles import caching  # noqa: F401
         from articles.models import Article, Rendition
-        from articles.renditions import article_saved, rendition_deleted
+        from articles.renditions import article_saved
+        from library.renditions import rendition_deleted
 
         post_migrate.connect(create_sqlite_search_index, sender=self)
         post_save.connect(article_saved, sender=Article, dispatch_uid="article_renditions")

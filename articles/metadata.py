@@ -15,8 +15,8 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
 from articles.models import Rendition
-from articles.renditions import renditions_by_crop
 from articles.templatetags.newsroom import iso
+from library.renditions import by_crop
 
 LOGO = {"path": "img/logo.png", "width": 600, "height": 60}  # Google's publisher-logo size.
 DESCRIPTION_LENGTH = 200
@@ -78,7 +78,7 @@ def lead_images(request, article):
     """
     if not article.lead_image:
         return []
-    crops = renditions_by_crop(article)
+    crops = by_crop(article)
     if not crops:
         url = request.build_absolute_uri(article.lead_image.url)
         return [(url, article.lead_image_width, article.lead_image_height)]

@@ -8,7 +8,6 @@ out of the public renditions folder until the story goes live, and a story taken
 loses them.
 """
 
-import io
 import logging
 from fractions import Fraction
 
@@ -19,15 +18,12 @@ from django.utils.crypto import salted_hmac
 from PIL import Image, ImageOps
 
 from articles.models import Article, Rendition
+from library.pictures import picture_of
+from library.renditions import DEFAULT_WIDTH, by_crop, crop_box, encode, widths_for
 
 logger = logging.getLogger(__name__)
 
-WIDTHS = (480, 800, 1200, 1600)
 CROPS = {crop: Fraction(*map(int, crop.split(":"))) for crop in Rendition.Crop.values}
-QUALITY = {Rendition.Format.WEBP: 80, Rendition.Format.JPEG: 82}
-PIL_FORMATS = {Rendition.Format.WEBP: "WEBP", Rendition.Format.JPEG: "JPEG"}
-# The width a plain <img src> and social cards use when it exists.
-DEFAULT_WIDTH = 1200
 
 
 def source_key(article):
@@ -37,32 +33,6 @@ def source_key(article):
 
 def wants_renditions(article):
     return bool(article.lead_image) and article.status in Article.VISIBLE_STATUSES
-
-
-def crop_box(width, height, ratio, focal_x, focal_y):
-    """The largest box of `ratio` inside width×height, centred on the focal point if it fits."""
-    if Fraction(width, height) > ratio:
-        box_width, box_height = round(height * ratio), height
-    else:
-        box_width, box_height = width, round(width / ratio)
-    left = min(max(round(focal_x * width - box_width / 2), 0), width - box_width)
-    top = min(max(round(focal_y * height - box_height / 2), 0), height - box_height)
-    return left, top, left + box_width, top + box_height
-
-
-def widths_for(box_width):
-    """The srcset widths a crop can fill without upscaling (its own width if it is smaller)."""
-    return [width for width in WIDTHS if width <= box_width] or [box_width]
-
-
-def encode(image, file_format):
-    buffer = io.BytesIO()
-    if file_format == Rendition.Format.JPEG:
-        image.save(buffer, "JPEG", quality=QUALITY[file_format], optimize=True, progressive=True)
-    else:
-        # method=2: a third of the encoding time of the default 4 for a few % more bytes.
-        image.save(buffer, PIL_FORMATS[file_format], quality=QUALITY[file_format], method=2)
-    return buffer.getvalue()
 
 
 @transaction.atomic
@@ -127,57 +97,13 @@ def sync_after_save(article):
         logger.exception("Could not make the renditions of article %s", article.pk)
 
 
-def rendition_deleted(sender, instance, **kwargs):
-    """post_delete receiver: a rendition's file goes with its row, also when its article does."""
-    file = instance.file
-    transaction.on_commit(lambda: file.storage.delete(file.name))
-
-
-def renditions_by_crop(article):
-    """{crop: {format: [renditions narrowest first]}} from the prefetched renditions."""
-    grouped = {}
-    for rendition in article.renditions.all():
-        grouped.setdefault(rendition.crop, {}).setdefault(rendition.format, []).append(rendition)
-    for formats in grouped.values():
-        for renditions in formats.values():
-            renditions.sort(key=lambda rendition: rendition.width)
-    return grouped
-
-
-def default_rendition(renditions):
-    """The widest rendition up to DEFAULT_WIDTH, else the narrowest."""
-    fitting = [rendition for rendition in renditions if rendition.width <= DEFAULT_WIDTH]
-    return fitting[-1] if fitting else renditions[0]
-
-
-def picture(article, *, crop="16:9", sizes="100vw", above_fold=False, css_class=""):
-    """The lead image as a <picture> (templates/jinja2/includes/_picture.html) reads it: WebP
-    and JPEG srcsets of one crop, lazy below the fold.
-
-    Reads renditions prefetched with the article; before they exist (or for an image too
-    small to crop) it falls back to the original file.
-    """
-    shown = {"alt": article.lead_image_alt, "sizes": sizes, "above_fold": above_fold}
-    shown["css_class"] = css_class
-    formats = renditions_by_crop(article).get(crop)
-    if not formats or "jpeg" not in formats:
-        return shown | {
-            "src": article.lead_image.url,
-            "width": article.lead_image_width,
-            "height": article.lead_image_height,
-        }
-    fallback = default_rendition(formats["jpeg"])
-    return shown | {
-        "src": fallback.file.url,
-        "width": fallback.width,
-        "height": fallback.height,
-        "jpeg_srcset": srcset(formats["jpeg"]),
-        "webp_srcset": srcset(formats.get("webp", [])),
-    }
-
-
-def srcset(renditions):
-    return ", ".join(f"{rendition.file.url} {rendition.width}w" for rendition in renditions)
+def picture(article, *, crop="16:9", **shown):
+    """The lead image as a <picture> (templates/jinja2/includes/_picture.html) reads it,
+    from renditions prefetched with the article; the original until they exist."""
+    original = (article.lead_image.url, article.lead_image_width, article.lead_image_height)
+    return picture_of(
+        by_crop(article).get(crop), original=original, alt=article.lead_image_alt, **shown
+    )
 
 
 def with_default_jpeg(articles, crop):

@@ -10,12 +10,19 @@ from library.renditions import by_crop, default_rendition
 THUMBNAIL_SIZE = 80
 
 
-def picture(image, *, crop, alt, sizes="100vw", above_fold=False, css_class=""):
-    """The values includes/_picture.html renders: WebP and JPEG srcsets of one crop."""
+def picture(image, *, crop, alt, **shown):
+    """The values includes/_picture.html renders for a library image."""
+    original = (image.file.url, image.width, image.height)
+    return picture_of(by_crop(image).get(crop), original=original, alt=alt, **shown)
+
+
+def picture_of(formats, *, original, alt, sizes="100vw", above_fold=False, css_class=""):
+    """WebP and JPEG srcsets of one crop's renditions ({format: [narrowest first]}), lazy
+    below the fold; the `original` (url, width, height) while there are none."""
     values = {"alt": alt, "sizes": sizes, "above_fold": above_fold, "css_class": css_class}
-    formats = by_crop(image).get(crop)
     if not formats or Rendition.Format.JPEG not in formats:
-        return values | {"src": image.file.url, "width": image.width, "height": image.height}
+        src, width, height = original
+        return values | {"src": src, "width": width, "height": height}
     fallback = default_rendition(formats[Rendition.Format.JPEG])
     return values | {
         "src": fallback.file.url,
