@@ -29,18 +29,22 @@ def test_database_url():
     return f"postgres://{db['USER']}{password}@{host}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-def manage(*args, timeout=120, env=None):
-    """Run `manage.py *args` on this test's database (and `env`); fail on a non-zero exit."""
-    env = {
+def environment(env=None):
+    """The environment of a process started beside the test: on this test's database."""
+    return {
         **os.environ,
         "SECRET_KEY": "test-only-not-secret",
         "DATABASE_URL": test_database_url(),
         **(env or {}),
     }
+
+
+def manage(*args, timeout=120, env=None):
+    """Run `manage.py *args` on this test's database (and `env`); fail on a non-zero exit."""
     result = subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=PROJECT,
-        env=env,
+        env=environment(env),
         capture_output=True,
         text=True,
         timeout=timeout,

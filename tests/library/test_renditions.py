@@ -17,7 +17,7 @@ from library.models import Rendition
 from library.renditions import make_renditions
 from library.tasks import make_image_renditions
 from tests.factories import make_image
-from tests.processes import PROJECT, manage, test_database_url
+from tests.processes import PROJECT, environment, manage
 
 # A 64×48 picture: one width per crop (16:9 64w, 4:3 64w, 1:1 48w, original 64w), two formats.
 SMALL_SET = 8
@@ -91,7 +91,7 @@ def test_the_worker_makes_renditions_after_the_save_returns(settings, media_root
     assert not image.renditions.exists()
     assert DBTaskResult.objects.get().status == TaskResultStatus.READY
 
-    run_worker(media_root)
+    run_worker()
 
     assert image.renditions.count() == SMALL_SET
     assert DBTaskResult.objects.get().status == TaskResultStatus.SUCCESSFUL
@@ -101,7 +101,7 @@ def test_the_worker_makes_renditions_after_the_save_returns(settings, media_root
 def test_a_worker_killed_mid_job_and_restarted_finishes_the_set_once(settings, media_root):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     image = make_image(file=noisy_picture(3600, 2400))
-    worker = start_worker(media_root)
+    worker = start_worker()
     try:
         deadline = time.monotonic() + 60
         while not stored_files(media_root):  # Half-way: files written, no rows yet.
@@ -114,8 +114,8 @@ def test_a_worker_killed_mid_job_and_restarted_finishes_the_set_once(settings, m
     assert DBTaskResult.objects.get().status == TaskResultStatus.RUNNING  # Dead with its worker.
 
     # The restart, as `make run` does it: queue what is missing, then start the worker.
-    run_worker(media_root, before=["queue_renditions"])
-    run_worker(media_root, before=["queue_renditions"])  # And once more: no change.
+    run_worker(before=["queue_renditions"])
+    run_worker(before=["queue_renditions"])  # And once more: no change.
 
     renditions = list(image.renditions.all())
     assert len(renditions) == len({(r.crop, r.format, r.width) for r in renditions}) == 32
@@ -139,22 +139,18 @@ def worker_media_root(monkeypatch, media_root):
     monkeypatch.setenv("MEDIA_ROOT", str(media_root))
 
 
-def _environment(media_root):
-    return {**os.environ, "SECRET_KEY": "test-only-not-secret", "DATABASE_URL": test_database_url()}
-
-
-def start_worker(media_root):
+def start_worker():
     return subprocess.Popen(
         [sys.executable, "manage.py", "db_worker", "--no-startup-delay", "--no-reload"],
         cwd=PROJECT,
-        env=_environment(media_root),
+        env=environment(),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
 
 
-def run_worker(media_root, *args, before=()):
+def run_worker(*args, before=()):
     """Run commands, then the worker until the queue is empty, as a second terminal would."""
     for command in before:
         manage(command)
