@@ -3,10 +3,9 @@ someone else's save."""
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
-from django.utils.formats import date_format
 
 from articles import revisions, workflow
+from articles.desk import desk_time
 from articles.models import Article
 
 
@@ -66,6 +65,6 @@ class ArticleEditionForm(forms.ModelForm):
             code="overtaken",
             params={
                 "who": latest.author_name,
-                "when": date_format(timezone.localtime(latest.created_at), "SHORT_DATETIME_FORMAT"),
+                "when": desk_time(latest.created_at),
             },
         )

@@ -21,6 +21,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from articles import visibility, workflow
+from articles.desk import desk_time
 from articles.desk.views import article_admin, desk_page, story_or_404
 from articles.models import VISIBLE_STATUSES, ArticleStatus, EditorialAction
 from newsroom.params import BadParameter, calendar_date
@@ -130,7 +131,7 @@ def reschedule(request, pk):
         messages.error(request, str(refused))
         return back_to_calendar(week)
     what = "is due" if kind == DUE else "goes live"
-    when = date_format(timezone.localtime(at), "SHORT_DATETIME_FORMAT")
+    when = desk_time(at)
     messages.success(request, f"“{article.headline}” now {what} {when}.")
     return back_to_calendar(timezone.localdate(at).isoformat())
 
