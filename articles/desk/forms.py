@@ -8,6 +8,9 @@ from articles import revisions, workflow
 from articles.desk import desk_time
 from articles.models import Article
 
+# What a datetime-local input posts (with or without seconds), and a typed "date time".
+LOCAL_TIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
+
 
 class TransitionForm(forms.Form):
     """The workflow part of a change-form POST: which move, its note, its time."""
@@ -16,9 +19,7 @@ class TransitionForm(forms.Form):
         choices=[(action, move.label) for action, move in workflow.TRANSITIONS.items()]
     )
     workflow_note = forms.CharField(required=False)
-    schedule_at = forms.DateTimeField(
-        required=False, input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
-    )
+    schedule_at = forms.DateTimeField(required=False, input_formats=LOCAL_TIME_FORMATS)
 
 
 class ArticleEditionForm(forms.ModelForm):

@@ -22,13 +22,13 @@ from django.views.decorators.http import require_POST
 
 from articles import visibility, workflow
 from articles.desk import desk_time
+from articles.desk.forms import LOCAL_TIME_FORMATS
 from articles.desk.views import article_admin, desk_page, story_or_404
 from articles.models import VISIBLE_STATUSES, ArticleStatus, EditorialAction
 from newsroom.params import BadParameter, calendar_date
 
 State = ArticleStatus
 DUE, SCHEDULED, PUBLISHED = "due", "scheduled", "published"
-TIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
 
 
 @dataclass(frozen=True)
@@ -108,7 +108,7 @@ def calendar(request):
 
 class RescheduleForm(forms.Form):
     kind = forms.ChoiceField(choices=[(DUE, "due time"), (SCHEDULED, "time it goes live")])
-    at = forms.DateTimeField(label="New time", input_formats=TIME_FORMATS)
+    at = forms.DateTimeField(label="New time", input_formats=LOCAL_TIME_FORMATS)
 
 
 @require_POST
