@@ -16,11 +16,11 @@ from django.db import models
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import format_html
 
 from articles import presence, previews, revisions, workflow
 from articles.admin_inlines import BylineInline, CorrectionInline, SourceInline
+from articles.desk import desk_time
 from articles.desk.forms import ArticleEditionForm, TransitionForm
 from articles.desk.views import (
     another_desks_story,
@@ -106,11 +106,6 @@ class ArticleChangeList(ChangeList):
         if self.params.get(ORDER_VAR):  # A column the reader sorted by.
             return super().get_ordering(request, queryset)
         return ["action_rank", "-modified_at", "-pk"]
-
-
-def list_time(at):
-    """A time in the article list: short, in the newsroom's zone, named."""
-    return date_format(timezone.localtime(at), "SHORT_DATETIME_FORMAT")
 
 
 @admin.register(Article)
@@ -446,11 +441,11 @@ class ArticleAdmin(AutocompleteByIdMixin, admin.ModelAdmin):
             label, at = ("Overdue" if is_overdue else "Due"), article.due_at
         else:
             return ""
-        return format_html('{}<span class="desk-list-time">{}</span>', label, list_time(at))
+        return format_html('{}<span class="desk-list-time">{}</span>', label, desk_time(at))
 
     @admin.display(description="updated", ordering="modified_at")
     def updated(self, article):
-        return format_html('<span class="desk-list-time">{}</span>', list_time(article.modified_at))
+        return format_html('<span class="desk-list-time">{}</span>', desk_time(article.modified_at))
 
     # Bulk moves (made by bulk_move() from the workflow's table): each article on its own,
     # permission and rules checked per article.

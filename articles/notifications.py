@@ -20,9 +20,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django_tasks import task
 
+from articles.desk import desk_time
 from articles.models import (
     Byline,
     EditorialAction,
@@ -155,4 +155,4 @@ def message(event, notification):
 
 
 def local_time(at):
-    return date_format(timezone.localtime(at), "SHORT_DATETIME_FORMAT") if at else "at no set time"
+    return desk_time(at) if at else "at no set time"

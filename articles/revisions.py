@@ -15,12 +15,11 @@ from difflib import SequenceMatcher
 from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.utils.formats import date_format
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
+from articles.desk import desk_time
 from articles.models import Article, Author, Byline, ModerationMode, Revision, Section, Source
 
 # Restored by restore(): the words, the placement and the lead image.
@@ -198,7 +197,7 @@ def as_text(name, value):
     if name in CHOICES:
         return str(CHOICES[name].get(value, value))
     if name in ("published_at", "unpublish_at"):
-        return date_format(timezone.localtime(parse_datetime(value)), "SHORT_DATETIME_FORMAT")
+        return desk_time(parse_datetime(value))
     if isinstance(value, bool):
         return "Yes" if value else "No"
     return str(value)

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from articles import notifications
+from articles.desk import desk_time
 from articles.models import Article, ArticleStatus, Desk, EditorialAction, EditorialEvent
 
 State = ArticleStatus
@@ -217,11 +217,7 @@ def assign(*, article, by, assignee, due_at):
     article.assignee, article.due_at = assignee, due_at
     article.save(update_fields=["assignee", "due_at", "modified_at"])
     who = assignee.get_username() if assignee else "nobody"
-    due = (
-        f", due {date_format(timezone.localtime(due_at), 'SHORT_DATETIME_FORMAT')}"
-        if due_at
-        else ""
-    )
+    due = f", due {desk_time(due_at)}" if due_at else ""
     return _record(article, by=by, action=Action.ASSIGN, from_state=article.status, note=who + due)
 
 

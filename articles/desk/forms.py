@@ -3,11 +3,13 @@ someone else's save."""
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
-from django.utils.formats import date_format
 
 from articles import revisions, workflow
+from articles.desk import desk_time
 from articles.models import Article
+
+# What a datetime-local input posts (with or without seconds), and a typed "date time".
+LOCAL_TIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
 
 
 class TransitionForm(forms.Form):
@@ -17,9 +19,7 @@ class TransitionForm(forms.Form):
         choices=[(action, move.label) for action, move in workflow.TRANSITIONS.items()]
     )
     workflow_note = forms.CharField(required=False)
-    schedule_at = forms.DateTimeField(
-        required=False, input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
-    )
+    schedule_at = forms.DateTimeField(required=False, input_formats=LOCAL_TIME_FORMATS)
 
 
 class ArticleEditionForm(forms.ModelForm):
@@ -66,6 +66,6 @@ class ArticleEditionForm(forms.ModelForm):
             code="overtaken",
             params={
                 "who": latest.author_name,
-                "when": date_format(timezone.localtime(latest.created_at), "SHORT_DATETIME_FORMAT"),
+                "when": desk_time(latest.created_at),
             },
         )

@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.utils import timezone
 
+from articles import visibility
 from articles.desk.views import article_admin, desk_page
 from articles.models import (
     Article,
@@ -59,8 +60,9 @@ def my_stories(request):
     }
     today = timezone.localdate(now)
     stories = Article.objects.concerning(user, published_since=now - RECENTLY_PUBLISHED)
-    for article in stories.with_last_move().for_listing().select_related("assignee"):
-        unfinished = article.status in UNFINISHED_STATUSES and not article.is_live
+    for article in stories.with_last_move().for_listing():
+        is_live = visibility.is_live(article, now)
+        unfinished = article.status in UNFINISHED_STATUSES and not is_live
         if article.is_waiting_for_user:
             shelves["waiting"].articles.append(article)
         if article.is_mine and article.status == State.DRAFT:
@@ -72,7 +74,7 @@ def my_stories(request):
             shelves["assigned"].articles.append(article)
         if unfinished and article.due_at and timezone.localdate(article.due_at) == today:
             shelves["due"].articles.append(article)
-        if article.is_mine and article.is_live:
+        if article.is_mine and is_live:
             shelves["published"].articles.append(article)
     return desk_page(
         request,

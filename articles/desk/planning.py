@@ -20,14 +20,15 @@ from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
-from articles import workflow
+from articles import visibility, workflow
+from articles.desk import desk_time
+from articles.desk.forms import LOCAL_TIME_FORMATS
 from articles.desk.views import article_admin, desk_page, story_or_404
-from articles.models import ArticleStatus, EditorialAction
+from articles.models import VISIBLE_STATUSES, ArticleStatus, EditorialAction
 from newsroom.params import BadParameter, calendar_date
 
 State = ArticleStatus
 DUE, SCHEDULED, PUBLISHED = "due", "scheduled", "published"
-TIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ def calendar(request):
         .filter(
             Q(due_at__gte=start, due_at__lt=end)
             | Q(
-                status__in=[State.SCHEDULED, State.PUBLISHED],
+                status__in=VISIBLE_STATUSES,
                 published_at__gte=start,
                 published_at__lt=end,
             )
@@ -75,15 +76,18 @@ def calendar(request):
         .prefetch_related(None)
     )
     may_plan = request.user.has_perm(workflow.PUBLISH_PERMISSION)
+    now = timezone.now()
     entries = []
     for article in articles:
-        is_live = article.is_live
+        # A scheduled story readers already see is published: visibility says so, not us.
+        shown = visibility.shown_status(article, now)
+        is_live = visibility.is_live(article, now)
         if article.due_at and start <= article.due_at < end and not is_live:
             entries.append(Entry(DUE, article.due_at, article, may_plan))
         if article.published_at and start <= article.published_at < end:
-            if is_live or article.status == State.PUBLISHED:
+            if shown == State.PUBLISHED:
                 entries.append(Entry(PUBLISHED, article.published_at, article, False))
-            elif article.status == State.SCHEDULED:
+            elif shown == State.SCHEDULED:
                 entries.append(Entry(SCHEDULED, article.published_at, article, may_plan))
     days = {monday + timedelta(days=n): {} for n in range(7)}
     for entry in sorted(entries, key=lambda entry: entry.at):
@@ -104,7 +108,7 @@ def calendar(request):
 
 class RescheduleForm(forms.Form):
     kind = forms.ChoiceField(choices=[(DUE, "due time"), (SCHEDULED, "time it goes live")])
-    at = forms.DateTimeField(label="New time", input_formats=TIME_FORMATS)
+    at = forms.DateTimeField(label="New time", input_formats=LOCAL_TIME_FORMATS)
 
 
 @require_POST
@@ -127,7 +131,7 @@ def reschedule(request, pk):
         messages.error(request, str(refused))
         return back_to_calendar(week)
     what = "is due" if kind == DUE else "goes live"
-    when = date_format(timezone.localtime(at), "SHORT_DATETIME_FORMAT")
+    when = desk_time(at)
     messages.success(request, f"“{article.headline}” now {what} {when}.")
     return back_to_calendar(timezone.localdate(at).isoformat())
 

@@ -14,10 +14,10 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 
 from articles import presence, previews, revisions, visibility
+from articles.desk import desk_time
 from articles.models import Article, ArticleStatus, Desk, PreviewLink, Revision
 from newsroom.admin import admin_page
 from newsroom.params import whole_number
@@ -211,7 +211,7 @@ def share_preview(request, article):
     messages.success(
         request,
         f"Preview link created, working until "
-        f"{date_format(timezone.localtime(link.expires_at), 'SHORT_DATETIME_FORMAT')}: "
+        f"{desk_time(link.expires_at)}: "
         f"{request.build_absolute_uri(link.get_absolute_url())}",
     )
 

@@ -23,6 +23,13 @@ def moderator(db):
 
 
 @pytest.fixture
+def desk(client, editor):
+    """A browser signed in as the editor."""
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
 def lead_image(settings, tmp_path):
     """A real little PNG, stored under a throwaway MEDIA_ROOT."""
     from PIL import Image

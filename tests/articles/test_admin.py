@@ -8,12 +8,6 @@ from tests.factories import make_article, make_author, make_correction
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def desk(client, editor):
-    client.force_login(editor)
-    return client
-
-
 def corrected_story(rows, corrections):
     """A published story with `rows` bylines and sources and some corrections."""
     article = make_article(authors=[make_author() for _ in range(rows)], sources=rows)

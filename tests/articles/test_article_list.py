@@ -18,12 +18,6 @@ State = Article.Status
 CHANGELIST = reverse("admin:articles_article_changelist")
 
 
-@pytest.fixture
-def desk(client, editor):
-    client.force_login(editor)
-    return client
-
-
 def headlines(page):
     return re.findall(r'<th class="field-headline"><a href="[^"]+">([^<]+)</a>', page)
 

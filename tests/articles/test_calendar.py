@@ -34,12 +34,6 @@ def local_input(at):
     return timezone.localtime(at).strftime("%Y-%m-%dT%H:%M")
 
 
-@pytest.fixture
-def desk(client, editor):
-    client.force_login(editor)
-    return client
-
-
 def test_week_shows_due_scheduled_and_published_stories_by_section(desk):
     monday = next_monday_at(9)
     politics = make_section(name="Politics")

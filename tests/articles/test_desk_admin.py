@@ -21,12 +21,6 @@ CALENDAR = reverse("desk:calendar")
 AUDIT_LOG = reverse("admin:articles_editorialevent_changelist")
 
 
-@pytest.fixture
-def desk(client, editor):
-    client.force_login(editor)
-    return client
-
-
 def messages_of(response):
     return [str(message) for message in get_messages(response.wsgi_request)]
 

@@ -16,12 +16,6 @@ def editor(django_user_model):
     )
 
 
-@pytest.fixture
-def desk(client, editor):
-    client.force_login(editor)
-    return client
-
-
 def save(client, article, **changes):
     """Open the article's change form and save it with `changes`, as an editor would."""
     response = client.post(

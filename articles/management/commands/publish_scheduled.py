@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from articles import workflow
+from articles.desk import desk_time
 
 # A story moved this long after its time means the command is not running often enough.
 OVERDUE_AFTER_MINUTES = 5
@@ -21,7 +21,7 @@ class Command(BaseCommand):
         for article, action in moved:
             at = article.published_at if action == workflow.Action.PUBLISH else article.unpublish_at
             late = int((now - at).total_seconds() // 60)
-            when = date_format(timezone.localtime(at), "SHORT_DATETIME_FORMAT")
+            when = desk_time(at)
             line = f"{action.label}: “{article.headline}” (due {when})"
             if late >= OVERDUE_AFTER_MINUTES:
                 self.stdout.write(self.style.WARNING(f"{line}: overdue by {late} minutes"))
