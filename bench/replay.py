@@ -45,12 +45,6 @@ APPROVE_EVERY = 2
 ZIPF_S = 1.1
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def wait_for(port, process, seconds=60):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -63,17 +57,6 @@ def wait_for(port, process, seconds=60):
             time.sleep(0.2)
     process.kill()
     raise SystemExit(f"{process.args} did not start")
-
-
-def start_gunicorn(port, env):
-    command = ["taskset", "-c", "0", sys.executable, "-m", "gunicorn"]
-    command += ["-c", str(ROOT / "gunicorn.conf.py"), "--bind", f"127.0.0.1:{port}"]
-    server = subprocess.Popen(
-        command, cwd=ROOT, env={**os.environ, "WEB_CONCURRENCY": "1", **env},
-        stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    wait_for(port, server)
-    return server
 
 
 def start_varnish(backend_port, port, workdir):
@@ -215,9 +198,11 @@ class Desk:
         return body, [f"/article/{slug}/"]
 
 
-def run(mode, seconds, readers, stories, weights, sections, port_env):
+def run(mode, seconds, readers, stories, weights, sections):
     """One run: readers and the desk for `seconds`; returns the figures."""
     from django.test.utils import override_settings
+
+    from bench.run import free_port, start_gunicorn
 
     clear_caches()
     app_port = free_port()
@@ -228,7 +213,7 @@ def run(mode, seconds, readers, stories, weights, sections, port_env):
     try:
         varnish_port = free_port()
         env["PURGE_URLS"] = f"http://127.0.0.1:{varnish_port}/"
-        processes.append(start_gunicorn(app_port, {**port_env, **env}))
+        processes.append(start_gunicorn(app_port, cached=True, env=env))
         front_port = app_port
         if mode == "varnish":
             processes.append(start_varnish(app_port, varnish_port, workdir))
@@ -312,7 +297,7 @@ def main():
     weights = zipf_weights(len(stories))
     results = []
     for mode in args.modes.split(","):
-        figures = run(mode, args.seconds, args.readers, stories, weights, sections, {})
+        figures = run(mode, args.seconds, args.readers, stories, weights, sections)
         results.append(figures)
         print(
             f"{mode:>10}: {figures['requests']} requests ({figures['req/s']:.0f}/s), "

@@ -155,9 +155,11 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def start_gunicorn(port, cached, root=ROOT):
-    """One sync worker pinned to core 0, serving the checkout at `root` (this one by default)."""
-    env = dict(os.environ, WEB_CONCURRENCY="1", READER_CACHE_SECONDS="3600" if cached else "0")
+def start_gunicorn(port, cached, root=ROOT, env=None):
+    """One sync worker pinned to core 0, serving the checkout at `root` (this one by default),
+    with `env` added to this process's environment."""
+    cache_seconds = "3600" if cached else "0"
+    env = dict(os.environ, WEB_CONCURRENCY="1", READER_CACHE_SECONDS=cache_seconds, **(env or {}))
     command = [
         "taskset",
         "-c",

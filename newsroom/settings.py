@@ -216,14 +216,6 @@ STORAGES = {
 # The publication's identity, used in page titles, feeds and structured data.
 NEWSROOM_NAME = env("NEWSROOM_NAME", default="The Newsroom")
 NEWSROOM_TAGLINE = env("NEWSROOM_TAGLINE", default="Independent news, checked against its sources")
-# The site's address for links in emails, which are sent off the request path.
-SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
-
-# Email (reply notifications): an EMAIL_URL such as smtp+tls://user:password@mail.example.org:587.
-# Without one, development prints emails on the console.
-vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
-DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="comments@localhost")
-
 # Lead images: refuse anything bigger before Pillow decodes it.
 LEAD_IMAGE_MAX_BYTES = 10 * 1024 * 1024
 LEAD_IMAGE_MAX_PIXELS = 40_000_000
@@ -312,10 +304,11 @@ COMMENT_NETWORK_LIMITS = [(60, 30), (60 * 60, 600)]
 REPORT_RATE_LIMITS = [(60, 5), (60 * 60, 30)]
 BULK_REPORTER_DAILY = 10
 
-# Mail: the desk's notifications (articles/notifications.py). Development prints them to the
-# console; production sets EMAIL_URL, e.g. smtp+tls://user:password@mail.example.org:587.
-# A worker sends them (the task queue), so a slow or absent mail server never holds up a move;
-# the timeout only bounds how long that worker waits for it.
+# Mail: the desk's notifications (articles/notifications.py) and reply notifications
+# (comments/notifications.py). Development prints them to the console; production sets
+# EMAIL_URL, e.g. smtp+tls://user:password@mail.example.org:587. A worker sends them (the task
+# queue), so a slow or absent mail server never holds up a move; the timeout only bounds how
+# long that worker waits for it.
 _mail = env.email_url("EMAIL_URL", default="consolemail://")
 EMAIL_BACKEND = _mail["EMAIL_BACKEND"]
 EMAIL_HOST = _mail["EMAIL_HOST"] or "localhost"

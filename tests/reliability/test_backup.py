@@ -77,6 +77,21 @@ while time.monotonic() < deadline:
 """
 
 
+def add_archive(article):
+    """ARCHIVE_ROWS published comments of 3 kB each on `article`: a 24 MB database."""
+    Comment.objects.bulk_create(
+        Comment(
+            article=article,
+            name="Archive",
+            email="archive@example.org",
+            body="x" * 3000,
+            status="published",
+            rule="passed",
+        )
+        for _ in range(ARCHIVE_ROWS)
+    )
+
+
 def manage(*args):
     """The command line for `manage.py` in another process, on this test's database file."""
     environment = {**os.environ, "DATABASE_URL": f"sqlite:///{connection.settings_dict['NAME']}"}
@@ -92,17 +107,7 @@ def test_backup_while_another_process_writes_holds_whole_transactions(sqlite_onl
     article = make_article()
     # An archive of 24 MB: a copy made in steps of 1024 pages (4 MB) would start again after
     # every commit between two steps, and under the writer below might never finish.
-    Comment.objects.bulk_create(
-        Comment(
-            article=article,
-            name="Archive",
-            email="archive@example.org",
-            body="x" * 3000,
-            status="published",
-            rule="passed",
-        )
-        for _ in range(ARCHIVE_ROWS)
-    )
+    add_archive(article)
     written = Comment.objects.filter(email="writer@example.org")
     writer = subprocess.Popen(
         **manage("shell", "-c", WRITER.format(rows=BATCH_ROWS, article=article.pk)),
@@ -164,17 +169,7 @@ def test_backup_on_postgresql_prints_the_pg_dump_command():
 @pytest.mark.django_db(transaction=True)
 def test_an_interrupted_backup_leaves_no_copy_and_blocks_no_later_run(sqlite_only, tmp_path):
     article = make_article()
-    Comment.objects.bulk_create(
-        Comment(
-            article=article,
-            name="Archive",
-            email="a@example.org",
-            body="x" * 3000,
-            status="published",
-            rule="passed",
-        )
-        for _ in range(ARCHIVE_ROWS)
-    )
+    add_archive(article)
     backup = tmp_path / "nightly.sqlite3"
     killed_mid_copy = False
     for _ in range(5):  # Killed while copying: the copy runs for a few dozen milliseconds.

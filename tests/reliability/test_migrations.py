@@ -8,12 +8,11 @@ so it runs when NEWSROOM_MIGRATE_TO_ZERO=1 (.ci/run sets it).
 
 import json
 import os
-import subprocess
-import sys
 
 import pytest
-from django.conf import settings
 from django.db import connection
+
+from tests import processes
 
 pytestmark = [
     pytest.mark.skipif(
@@ -49,29 +48,18 @@ def scratch_database(tmp_path):
     if connection.vendor == "sqlite":
         yield f"sqlite:///{tmp_path / 'scratch.sqlite3'}"
         return
-    database = connection.settings_dict
-    name = f"{database['NAME']}_migrations"
+    name = f"{connection.settings_dict['NAME']}_migrations"
     with connection.cursor() as cursor:
         cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
         cursor.execute(f'CREATE DATABASE "{name}"')
-    user = database["USER"] + (f":{database['PASSWORD']}" if database["PASSWORD"] else "")
-    yield f"postgres://{user}@{database['HOST']}:{database['PORT'] or 5432}/{name}"
+    yield f"{processes.test_database_url().rsplit('/', 1)[0]}/{name}"
     with connection.cursor() as cursor:
         cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def manage(database_url, *args):
-    environment = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "x"}
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=settings.BASE_DIR,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    return result.stdout
+    """`manage.py *args` on the scratch database; its output."""
+    return processes.manage(*args, timeout=300, env={"DATABASE_URL": database_url}).stdout
 
 
 def schema(database_url):
