@@ -80,6 +80,11 @@ class CommentQuerySet(PageKeysQuerySet):
         """Comments readers see."""
         return self.filter(QUEUES["published"])
 
+    def open_to_readers(self):
+        """Published comments on stories readers can see: what a reader may open, reply to,
+        report or like."""
+        return self.published().filter(article__in=Article.objects.published())
+
     def in_moderation(self):
         """Comments waiting for a moderator: the Pending queue."""
         return self.filter(QUEUES["pending"])

@@ -71,9 +71,7 @@ def form_token(request, article_id):
 def reply(request, comment_id):
     """The reply form under a published comment (no JavaScript needed)."""
     parent = get_object_or_404(
-        Comment.objects.published().select_related("article__section"),
-        pk=comment_id,
-        article__in=Article.objects.published(),
+        Comment.objects.open_to_readers().select_related("article__section"), pk=comment_id
     )
     article = parent.article
     return render(
@@ -90,9 +88,7 @@ def reply(request, comment_id):
 def report(request, comment_id):
     """Let a reader report a published comment, once."""
     comment = get_object_or_404(
-        Comment.objects.published().select_related("article"),
-        pk=comment_id,
-        article__in=Article.objects.published(),
+        Comment.objects.open_to_readers().select_related("article"), pk=comment_id
     )
     form = ReportForm(request.POST or None)
     status, refusal, retry_after = 200, "", None
@@ -125,9 +121,7 @@ def report(request, comment_id):
 def thread(request, comment_id):
     """A reply deep in a thread with the replies below it: "continue this thread"."""
     comment = get_object_or_404(
-        Comment.objects.published().select_related("article__section"),
-        pk=comment_id,
-        article__in=Article.objects.published(),
+        Comment.objects.open_to_readers().select_related("article__section"), pk=comment_id
     )
     article = comment.article
     context = {
@@ -142,9 +136,7 @@ def thread(request, comment_id):
 @require_POST
 def like(request, comment_id):
     """Count the reader's like once; answers the new count to the page's script."""
-    comment = get_object_or_404(
-        Comment.objects.published(), pk=comment_id, article__in=Article.objects.published()
-    )
+    comment = get_object_or_404(Comment.objects.open_to_readers(), pk=comment_id)
     if not _is_same_origin(request):
         return HttpResponse("Likes are only accepted from this site's pages.", status=403)
     try:
