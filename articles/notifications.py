@@ -15,7 +15,7 @@ from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -31,6 +31,7 @@ from articles.models import (
     NotificationKind,
     NotificationOptOut,
 )
+from newsroom.mail import send_once
 
 Kind = NotificationKind
 logger = logging.getLogger(__name__)
@@ -111,19 +112,13 @@ def send_notifications(event_id):
     for notification in event.notifications.filter(sent_at__isnull=True).select_related(
         "recipient"
     ):
-        with transaction.atomic():
-            # Claim it first: a second worker on the same event finds it taken and moves on.
-            # If the mail server refuses, the claim rolls back and a retry sends it.
-            claimed = Notification.objects.filter(pk=notification.pk, sent_at__isnull=True)
-            if not claimed.update(sent_at=timezone.now()):
-                continue
-            send_mail(
-                SUBJECTS[notification.kind].format(headline=f"“{event.headline}”"),
-                message(event, notification),
-                None,
-                [notification.recipient.email],
-            )
-        sent += 1
+        mail = EmailMessage(
+            SUBJECTS[notification.kind].format(headline=f"“{event.headline}”"),
+            message(event, notification),
+            to=[notification.recipient.email],
+        )
+        unsent = Notification.objects.filter(pk=notification.pk, sent_at__isnull=True)
+        sent += send_once(unsent, mail, sent_at=timezone.now())
     return sent
 
 

@@ -17,6 +17,7 @@ from django_tasks import task
 
 from comments.models import Comment, CommentStatus, ConfirmedEmail
 from comments.moderation.phases import email_ban
+from newsroom.mail import send_once
 
 CONFIRM_SALT = "comments.replies.confirm"
 UNSUBSCRIBE_SALT = "comments.replies.unsubscribe"
@@ -109,12 +110,6 @@ def send_reply_email(reply_id):
         or not ConfirmedEmail.objects.filter(email=parent.email).exists()
     ):
         return False
-    # Claimed before sending: of two workers (or a reply approved twice) one sends.
-    claimed = Comment.objects.filter(pk=reply.pk, reply_notified_at__isnull=True).update(
-        reply_notified_at=timezone.now()
-    )
-    if not claimed:
-        return False
     unsubscribe_url = _link("comments:unsubscribe_replies", unsubscribe_token(parent.email))
     body = (
         f"{reply.name} replied to your comment on “{reply.article.headline}”:\n\n"
@@ -122,7 +117,7 @@ def send_reply_email(reply_id):
         f"Read the conversation: {settings.SITE_URL}{reply.get_absolute_url()}\n\n"
         f"Stop these emails: {unsubscribe_url}"
     )
-    EmailMessage(
+    mail = EmailMessage(
         f"{settings.NEWSROOM_NAME}: {reply.name} replied to you",
         body,
         to=[parent.email],
@@ -130,5 +125,7 @@ def send_reply_email(reply_id):
             "List-Unsubscribe": f"<{unsubscribe_url}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
-    ).send()
-    return True
+    )
+    # Of two workers (or a reply approved twice) one sends.
+    unsent = Comment.objects.filter(pk=reply.pk, reply_notified_at__isnull=True)
+    return send_once(unsent, mail, reply_notified_at=timezone.now())
