@@ -176,6 +176,14 @@ def test_change_form_shows_the_checklist_and_unambiguous_buttons(desk):
     assert "desk/checklist" in page and "<script>" not in page.split("desk-panel")[1]
 
 
+def test_published_story_offers_unpublish_and_kill_behind_their_confirmation(desk):
+    # Both moves ask first; a story with no other move must still show them.
+    page = desk.get(change_url(in_state(State.PUBLISHED))).content.decode()
+    confirm = page.split('class="desk-moves__confirm"')[1].split("</details>")[0]
+    for move in ["unpublish", "kill"]:
+        assert f'name="_transition" value="{move}"' in confirm
+
+
 def test_reporter_sees_only_the_submit_button(client, reporter):
     article = in_state(State.DRAFT, authors=[reporter.author])
     client.force_login(reporter)
