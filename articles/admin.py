@@ -10,6 +10,7 @@ revisions, preview links) are in articles/desk/.
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ORDER_VAR, ChangeList
+from django.contrib.admin.widgets import AdminSplitDateTime
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
@@ -235,7 +236,13 @@ class ArticleAdmin(AutocompleteByIdMixin, admin.ModelAdmin):
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "body":
             kwargs["widget"] = BodyEditor
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and isinstance(field.widget, AdminSplitDateTime):
+            # The row's label names neither box of a split time (Django gives it no "for").
+            date, time = field.widget.widgets
+            date.attrs["aria-label"] = f"{field.label}: date"
+            time.attrs["aria-label"] = f"{field.label}: time"
+        return field
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
@@ -504,6 +511,10 @@ class PreviewLinkAdmin(admin.ModelAdmin):
     fields = readonly_fields = ["article", "created_by", "created_at", "expires_at", "revoked_at"]
     inlines = [PreviewAccessInline]
     actions = ["revoke"]
+
+    @property
+    def media(self):
+        return super().media + forms.Media(css={"all": ["desk/desk.css"]})
 
     def has_add_permission(self, request):
         return False

@@ -44,10 +44,19 @@ class BylineForm(forms.ModelForm):
             self.fields["author"].widget.widget.loaded = self.instance.author
 
 
+class BylineFormSet(StoryRowsFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        # A table row's inputs sit under column headings, not labels: name them.
+        for name, label in [("position", "Byline position"), ("DELETE", "Delete this byline")]:
+            if name in form.fields:
+                form.fields[name].widget.attrs["aria-label"] = label
+
+
 class BylineInline(admin.TabularInline):
     model = Byline
     form = BylineForm
-    formset = StoryRowsFormSet
+    formset = BylineFormSet
     extra = 0
     min_num = 0
     autocomplete_fields = ["author"]
