@@ -1,6 +1,7 @@
 import pytest
 from django.urls import reverse
 
+from articles import previews, revisions
 from articles.models import Article
 from tests.articles.change_form import change_form_data, change_url
 from tests.factories import make_article, make_author, make_correction
@@ -13,6 +14,16 @@ def corrected_story(rows, corrections):
     article = make_article(authors=[make_author() for _ in range(rows)], sources=rows)
     for _ in range(corrections):
         make_correction(article)
+    return article
+
+
+def worked_story(rows, corrections, *, by):
+    """A corrected story that `by` has worked on: `rows` tags, revisions and preview links."""
+    article = corrected_story(rows, corrections)
+    article.tags.add(*[f"tag-{n}" for n in range(rows)])
+    for _ in range(rows):
+        revisions.record(article, by)
+        previews.create_link(article, by=by)
     return article
 
 
@@ -64,13 +75,14 @@ def test_change_form_shows_each_byline_with_its_author_chosen(desk):
         )
 
 
-def test_change_form_query_count_is_fixed(desk, django_assert_num_queries):
-    one_of_each, many = corrected_story(1, 1), corrected_story(8, 3)
+def test_change_form_query_count_is_fixed(desk, editor, django_assert_num_queries):
+    one_of_each, many = worked_story(1, 1, by=editor), worked_story(8, 3, by=editor)
     desk.get(change_url(one_of_each))  # Django caches content types once per process
     # session, user, 2 permissions, desk sections; the article with its bylines and tags;
     # the version it was opened at; bylines with their authors, sources, corrections; the
     # checklist's source check; latest revision, preview links, desk events; the section
-    # and the assignees to choose from
+    # and the assignees to choose from. More bylines, sources, tags, corrections, revisions
+    # and preview links add none.
     with django_assert_num_queries(18):
         assert desk.get(change_url(one_of_each)).status_code == 200
     with django_assert_num_queries(18):

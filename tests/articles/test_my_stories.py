@@ -133,6 +133,17 @@ def test_moderator_has_no_stories_page(client, moderator):
     assert client.post(MAIL, {"kinds": []}).status_code == 403
 
 
+def test_mail_settings_query_count_is_fixed(client, reporter, django_assert_num_queries):
+    client.force_login(reporter)
+    client.get(MAIL)
+    # 1 session, 2 user, 3-4 permissions (user's, groups'), 5 the kinds turned off
+    with django_assert_num_queries(5):
+        assert client.get(MAIL).status_code == 200
+    client.post(MAIL, {"kinds": []})  # every kind off
+    with django_assert_num_queries(5):
+        assert client.get(MAIL).status_code == 200
+
+
 def test_reporter_turns_a_kind_of_mail_off_and_on_again(client, reporter):
     client.force_login(reporter)
     everything_but_approved = [

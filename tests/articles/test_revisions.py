@@ -213,3 +213,21 @@ def test_desk_pages_load_their_styles_and_scripts_as_files_for_the_content_polic
     for page in [change, desk.get(compare).content.decode()]:
         assert "<style" not in page
         assert "articles/revisions" in page
+
+
+def test_restore_preview_query_count_is_fixed(desk, django_assert_num_queries):
+    article = make_article(tags=["buses"])
+    save(desk, article)
+    restore = reverse("desk:restore", args=[article.pk, 1])
+    desk.get(restore)
+    # 1 session, 2 user, 3 article + section, 4 its bylines (prefetched by the desk),
+    # 5 version 1; the live snapshot's 6 bylines + authors, 7 sources, 8 tags
+    with django_assert_num_queries(8):
+        assert desk.get(restore).status_code == 200
+    article.bylines.create(author=make_author(), position=1)
+    article.sources.create(title="A second source", url="https://example.org/2", position=1)
+    article.tags.add("trams", "ferries")
+    for n in range(3):
+        save(desk, article, headline=f"Take {n}")
+    with django_assert_num_queries(8):
+        assert desk.get(restore).status_code == 200

@@ -285,6 +285,23 @@ def test_desk_editor_sees_and_picks_only_their_sections(client, editor):
     assert Article.objects.get(pk=ours.pk).section == science
 
 
+def test_another_desks_story_page_query_count_is_fixed(client, editor, django_assert_num_queries):
+    Desk.objects.create(name="Science desk").editors.add(editor)
+    politics = make_section(name="Politics")
+    theirs = make_draft(headline="Vote counted", section=politics)
+    Desk.objects.create(name="Politics desk").sections.add(politics)
+    client.force_login(editor)
+    client.get(change_url(theirs))
+    # 1 session, 2 user, 3-4 permissions, 5 this editor's sections (none: nothing to look
+    # up on their desk), 6 the story with its section, 7 its desks, 8 this editor's desks
+    with django_assert_num_queries(8):
+        assert client.get(change_url(theirs)).status_code == 403
+    Desk.objects.create(name="Elections desk").sections.add(politics)
+    Desk.objects.create(name="Labs desk").editors.add(editor)
+    with django_assert_num_queries(8):
+        assert client.get(change_url(theirs)).status_code == 403
+
+
 def test_unlimited_editor_sees_every_section(client, editor):
     make_draft(headline="Comet seen")
     make_draft(headline="Vote counted")
