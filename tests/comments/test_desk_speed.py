@@ -8,7 +8,14 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.utils import timezone
 
-from comments.models import Comment, LogAction, ModerationLogEntry, Report
+from comments.models import (
+    BannedEmail,
+    BannedNetwork,
+    Comment,
+    LogAction,
+    ModerationLogEntry,
+    Report,
+)
 from comments.moderation.decisions import UNDO_SECONDS
 from tests.factories import make_article, make_comment
 
@@ -127,7 +134,7 @@ def test_undo_restores_the_comment_as_it_was_and_is_logged(moderator_client, mod
         None,
         None,
     )
-    assert response.json()["restored"] == {"comment": comment.pk, "revision": comment.revision}
+    assert response.json()["restored"] == [{"comment": comment.pk, "revision": comment.revision}]
     assert response.json()["counts"]["pending"] == 1
     undone = ModerationLogEntry.objects.filter(action=LogAction.UNDONE).get()
     assert (undone.actor, undone.from_status, undone.to_status) == (moderator, "spam", "pending")
@@ -195,6 +202,105 @@ def test_only_ones_own_recent_untouched_decision_can_be_undone(moderator_client,
 def test_undo_of_a_hostile_entry_is_a_400_or_404(moderator_client):
     assert moderator_client.post(UNDO, {"entry": "٣"}).status_code == 400
     assert moderator_client.post(UNDO, {"entry": "999999"}).status_code == 404
+
+
+def test_the_undo_button_goes_once_a_decision_is_undone(moderator_client):
+    earlier, later = make_comment(status="pending"), make_comment(status="pending")
+    decide_in_place(moderator_client, earlier, "approve")
+    entry = decide_in_place(moderator_client, later, "approve").json()["undo"]["entry"]
+    answer = moderator_client.post(UNDO, {"entry": entry}, **JSON).json()
+    # Undo takes back the last decision, not the one before it.
+    assert answer["undo"] is None
+    assert f"Undone: Approved comment {later.pk}; comment {later.pk} is pending again." in [
+        note["text"] for note in answer["notes"]
+    ]
+    assert 'id="desk-undo" hidden' in moderator_client.get(QUEUE).content.decode()
+
+
+# Undoing a ban
+
+
+def ban_in_place(client, comment, **options):
+    fields = {f"{name}-{comment.pk}": value for name, value in options.items()}
+    return client.post(DECIDE, {"card": f"ban:{comment.pk}:{comment.revision}", **fields}, **JSON)
+
+
+def test_undo_of_a_ban_lifts_it_and_puts_back_the_comments_it_rejected(moderator_client, moderator):
+    troll = "troll@example.org"
+    comment = make_comment(email=troll, status="pending", ip_network="192.0.2.0/24")
+    other = make_comment(email=troll, status="pending", open_report_count=1)
+    published = make_comment(email=troll)
+    answer = ban_in_place(
+        moderator_client, comment, ban_network="1", ban_reject="1", ban_days="7"
+    ).json()
+    assert sorted(answer["decided"]) == [comment.pk, other.pk]
+    ban = ModerationLogEntry.objects.get(action=LogAction.BANNED)
+    assert answer["undo"] == {"entry": ban.pk, "label": f"Author banned comment {comment.pk}"}
+
+    response = moderator_client.post(UNDO, {"entry": ban.pk}, **JSON)
+    assert response.status_code == 200
+    assert not BannedEmail.objects.exists() and not BannedNetwork.objects.exists()
+    for held in [comment, other]:
+        held.refresh_from_db()
+        assert (held.status, held.decision_reason, held.decided_by) == ("pending", "", None)
+    other.refresh_from_db()
+    assert other.open_report_count == 1
+    published.refresh_from_db()
+    assert published.status == "published"
+    restored = {one["comment"]: one["revision"] for one in response.json()["restored"]}
+    assert restored == {comment.pk: comment.revision, other.pk: other.revision}
+    assert response.json()["counts"]["pending"] == 2
+    undone = ModerationLogEntry.objects.filter(action=LogAction.UNDONE, actor=moderator)
+    assert sorted(undone.values_list("comment", flat=True)) == sorted(
+        [comment.pk, comment.pk, other.pk]
+    )
+    assert undone.filter(reason="undid “Author banned”: email and network ban lifted").exists()
+    # Twice is not once more.
+    assert moderator_client.post(UNDO, {"entry": ban.pk}, **JSON).status_code == 409
+
+
+def test_undo_of_a_ban_lifts_only_the_ban_it_made(moderator_client, moderator):
+    troll = "troll@example.org"
+    earlier = timezone.now() - timedelta(days=3)
+    BannedEmail.objects.create(email=troll, note="Spam run", created_at=earlier)
+    comment = make_comment(email=troll, status="pending", ip_network="192.0.2.0/24")
+    keeper = BannedNetwork.objects.create(network="198.51.100.0/24", note="Other person")
+    ban_in_place(moderator_client, comment, ban_days="1")
+    assert BannedEmail.objects.get().expires_at is not None
+    entry = ModerationLogEntry.objects.get(action=LogAction.BANNED)
+    assert moderator_client.post(UNDO, {"entry": entry.pk}, **JSON).status_code == 200
+    # The ban that was there before is back as it was, for good; the other stays.
+    ban = BannedEmail.objects.get()
+    assert (ban.note, ban.expires_at, ban.created_by) == ("Spam run", None, None)
+    assert abs(ban.created_at - earlier) < timedelta(seconds=1)
+    assert list(BannedNetwork.objects.all()) == [keeper]
+
+
+def test_undo_of_a_ban_changed_since_changes_nothing(moderator_client, second_moderator):
+    comment = make_comment(email="troll@example.org", status="pending")
+    ban_in_place(moderator_client, comment, ban_reject="1")
+    other = Client()
+    other.force_login(second_moderator)
+    comment.refresh_from_db()
+    ban_in_place(other, comment, ban_days="30")
+    mine = ModerationLogEntry.objects.filter(action=LogAction.BANNED).order_by("pk").first()
+    response = moderator_client.post(UNDO, {"entry": mine.pk}, **JSON)
+    assert response.status_code == 409
+    assert "already lifted or changed since" in response.json()["notes"][0]["text"]
+    assert BannedEmail.objects.get().created_by == second_moderator
+    comment.refresh_from_db()
+    assert comment.status == "rejected"
+
+
+def test_undo_of_a_ban_without_javascript(moderator_client):
+    comment = make_comment(status="pending")
+    moderator_client.post(DECIDE, {"card": f"ban:{comment.pk}:0", f"ban_reject-{comment.pk}": "1"})
+    entry = ModerationLogEntry.objects.get(action=LogAction.BANNED)
+    assert f'name="entry" value="{entry.pk}"' in moderator_client.get(QUEUE).content.decode()
+    moderator_client.post(UNDO, {"entry": entry.pk})
+    assert not BannedEmail.objects.exists()
+    html = moderator_client.get(QUEUE).content.decode()
+    assert f"Undone: Author banned comment {comment.pk}; comment {comment.pk} is pending" in html
 
 
 # Bans are logged as such

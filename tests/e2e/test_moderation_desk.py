@@ -1,5 +1,6 @@
 """The moderation desk at keyboard speed, in Chromium: a moderator logs in, lands on the
-queue and clears 50 comments without touching the mouse, then undoes one."""
+queue and clears 50 comments without touching the mouse, then undoes one; a ban and its
+undo by keyboard."""
 
 import time
 
@@ -7,7 +8,8 @@ import pytest
 from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
-from comments.models import Comment, LogAction, ModerationLogEntry
+from comments.desk import QUEUE_PAGE_SIZE
+from comments.models import BannedEmail, Comment, LogAction, ModerationLogEntry
 from tests.e2e.conftest import DESKTOP, PASSWORD, PHONE, SCREENSHOTS, log_in, screenshot
 from tests.factories import make_article, make_comment
 
@@ -92,6 +94,37 @@ def test_undo_puts_the_card_back_and_it_can_be_decided_again(page, moderator, fu
     expect(page.locator(f"#card-{first.pk}")).to_have_count(0)
     first.refresh_from_db()
     assert first.status == "spam"
+
+
+def test_a_ban_by_keyboard_and_its_undo_put_the_authors_cards_back(page, moderator, full_queue):
+    log_in(page, moderator)
+    first = full_queue[0]
+    theirs = [c for c in full_queue if c.email == first.email]
+    expect(page.locator(f"#card-{first.pk}")).to_be_focused()
+    page.keyboard.press("b")  # Opens the ban panel on its button.
+    page.keyboard.press("Shift+Tab")  # How long: for good.
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Space")  # Reject all their pending comments.
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(page.locator("#desk-status")).to_contain_text("is banned")
+    expect(page.locator("[data-count=pending]")).to_have_text(str(QUEUE_SIZE - len(theirs)))
+    for comment in theirs:
+        expect(page.locator(f"#card-{comment.pk}")).to_have_count(0)
+    expect(page.locator(f"#card-{full_queue[1].pk}")).to_be_focused()
+    assert BannedEmail.objects.filter(email=first.email).exists()
+
+    page.keyboard.press("u")
+    expect(page.locator("#desk-status")).to_contain_text("Undone: Author banned")
+    expect(page.locator("[data-count=pending]")).to_have_text(str(QUEUE_SIZE))
+    expect(page.locator(".card")).to_have_count(QUEUE_PAGE_SIZE)
+    expect(page.locator(f"#card-{first.pk}")).to_be_focused()
+    expect(page.locator("#desk-undo")).to_be_hidden()
+    assert not BannedEmail.objects.exists()
+    assert Comment.objects.filter(status="pending").count() == QUEUE_SIZE
+    order = page.locator(".card").evaluate_all("cards => cards.map(c => +c.dataset.comment)")
+    assert order == [c.pk for c in full_queue[:QUEUE_PAGE_SIZE]]  # Each back in its place.
 
 
 def test_history_opens_beside_the_card_and_the_desk_is_photographed(
