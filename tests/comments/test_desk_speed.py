@@ -8,7 +8,9 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.utils import timezone
 
+from comments.history import HISTORY_LIMIT
 from comments.models import (
+    BannedDomain,
     BannedEmail,
     BannedNetwork,
     Comment,
@@ -16,7 +18,7 @@ from comments.models import (
     ModerationLogEntry,
     Report,
 )
-from comments.moderation.decisions import UNDO_SECONDS
+from comments.moderation.decisions import UNDO_SECONDS, approve
 from tests.factories import make_article, make_comment
 
 pytestmark = pytest.mark.django_db
@@ -328,40 +330,85 @@ def test_history_lists_comments_decisions_bans_and_reports(moderator_client):
     second = make_comment(article=article, email=troll, body="Second thoughts", status="pending")
     decide_in_place(moderator_client, first, "reject", **{f"reason-{first.pk}": "abuse"})
     moderator_client.post(DECIDE, {"card": f"ban:{second.pk}:0", f"ban_days-{second.pk}": "7"})
-    victim = make_comment(article=article)
     Report.objects.create(comment=second, reader_key="k1", reason="spam", note="Selling pills")
-    Report.objects.create(
-        comment=victim, reader_key="k2", reason="abuse", ip_network="192.0.2.0/24"
-    )
     html = moderator_client.get(f"/moderation/history/{second.pk}/").content.decode()
-    assert "troll@example.org" in html and "2 comments" in html
+    assert "troll@example.org" in html
+    assert "2 comments: 1 pending, 1 rejected" in html
+    assert "Decisions on their comments: Rejected 1 · Author banned 1" in html
     assert "Second thoughts" in html and "Depot plans" in html
     assert "Moira Mod: Rejected (Abuse)" in html
-    assert "email troll@example.org: until" in html
-    assert "Selling pills" in html  # A report they received,
-    assert f"on comment {victim.pk} by {victim.name}" in html  # and one from their network.
+    assert "<strong>email troll@example.org</strong>: until" in html
+    assert "Selling pills" in html  # A report they received.
     panel = moderator_client.get(f"/moderation/history/{second.pk}/", {"panel": 1})
     assert b"<html" not in panel.content and b"troll@example.org" in panel.content
 
 
-def test_history_query_count_is_fixed(moderator_client, django_assert_num_queries):
+def test_history_lists_exactly_the_reports_the_commenter_made(moderator_client, moderator):
+    commenter = make_comment(email="moira@newsroom.example", reader_key="phone", ip_network="")
+    make_comment(email=commenter.email, reader_key="laptop", ip_network="192.0.2.0/24")
+    targets = [make_comment(name=f"Target {n}") for n in range(5)]
+    report = Report.objects.create
+    report(comment=targets[0], reader_key="reader:phone", reason="spam")
+    report(comment=targets[1], reader_key="reader:laptop", reason="abuse")
+    report(comment=targets[2], reader_key=f"user:{moderator.pk}", reason="other")
+    # Not theirs: someone else's identity, and a cookie-less client on their network.
+    report(comment=targets[3], reader_key="reader:someone", reason="spam")
+    report(comment=targets[4], reader_key="address:192.0.2.9", reason="spam", address="192.0.2.9")
+    report(comment=commenter, reader_key="reader:someone", reason="abuse")
+    html = moderator_client.get(f"/moderation/history/{commenter.pk}/").content.decode()
+    assert "1 report received · 3 made" in html
+    made = html.split("Reports they made")[1]
+    for target in targets[:3]:
+        assert f"on comment {target.pk} by {target.name}" in made
+    for target in targets[3:]:
+        assert f"on comment {target.pk} " not in made
+
+
+def test_history_counts_and_bans_cover_all_their_comments(moderator_client, moderator, now):
+    email = "regular@example.org"
+    oldest = make_comment(
+        email=email,
+        status="pending",
+        ip_network="203.0.113.0/24",
+        posted_at=now - timedelta(days=9),
+    )
+    approve(comment=oldest, by=moderator, revision=oldest.revision)
+    for n in range(HISTORY_LIMIT):
+        make_comment(email=email, posted_at=now - timedelta(minutes=n), ip_network="")
+    BannedNetwork.objects.create(network="203.0.113.0/24", expires_at=now - timedelta(days=1))
+    BannedDomain.objects.create(domain="example.org")
+    html = moderator_client.get(f"/moderation/history/{oldest.pk}/").content.decode()
+    assert f"{HISTORY_LIMIT + 1} comments: {HISTORY_LIMIT + 1} published" in html
+    assert f"Comments and decisions (the newest {HISTORY_LIMIT})" in html
+    assert "Decisions on their comments: Approved 1" in html
+    assert "network 203.0.113.0/24: expired" in html  # From a comment beyond the newest 50,
+    assert "<strong>domain example.org</strong>: for good" in html
+    assert "2 bans" in html
+
+
+def test_history_query_count_is_fixed(moderator_client, moderator, django_assert_num_queries):
     troll = "troll@example.org"
 
     def fill():
-        comment = make_comment(email=troll, status="pending")
+        comment = make_comment(email=troll, status="pending", reader_key="troll-phone")
         decide_in_place(moderator_client, comment, "approve")
         Report.objects.create(comment=comment, reader_key=f"k{comment.pk}", reason="spam")
+        Report.objects.create(
+            comment=make_comment(), reader_key="reader:troll-phone", reason="abuse"
+        )
         return comment
 
     comment = fill()
     # 1 session, 2 user, 3-4 permissions, 5 the comment, 6 their comments with articles,
-    # 7 their log entries with actors, 8-10 bans by email, domain, network, 11 their count,
-    # 12 reports received, 13 reports made, 14 nav
-    with django_assert_num_queries(14):
+    # 7 their log entries with actors, 8 their comments by status, 9 decisions by action,
+    # 10 reports received and made counted, 11-13 bans by email, domain, network,
+    # 14 reports received, 15 reports made with their comments, 16 nav
+    with django_assert_num_queries(16):
         moderator_client.get(f"/moderation/history/{comment.pk}/")
     for _ in range(4):
         fill()
-    with django_assert_num_queries(14):
+    BannedEmail.objects.create(email=troll)
+    with django_assert_num_queries(16):
         assert moderator_client.get(f"/moderation/history/{comment.pk}/").status_code == 200
 
 
