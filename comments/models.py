@@ -304,6 +304,10 @@ class ReportReason(models.TextChoices):
     OTHER = "other", "Other"
 
 
+# How far back the desk looks for bulk reporters (settings.BULK_REPORTER_DAILY reports).
+BULK_REPORTER_WINDOW = timedelta(days=1)
+
+
 class ReportQuerySet(models.QuerySet):
     def open_on(self, comment):
         """Reports on `comment` since a moderator last decided it."""
@@ -315,7 +319,7 @@ class ReportQuerySet(models.QuerySet):
     def with_reporter_activity(self):
         """Annotate each report with how many reports its address sent in the last day, and
         whether that makes it a bulk reporter the desk should know about."""
-        since = timezone.now() - timedelta(days=1)
+        since = timezone.now() - BULK_REPORTER_WINDOW
         sent = (
             Report.objects.filter(address=OuterRef("address"), reported_at__gte=since)
             .exclude(address="")
@@ -330,6 +334,25 @@ class ReportQuerySet(models.QuerySet):
                 output_field=models.BooleanField(),
             )
         )
+
+    def bulk_reporters(self, at=None):
+        """(reporter, reports) of everyone who reported in bulk in the last day, most first:
+        by address (one person's cookie-less clients or fresh cookies count as one) and by
+        reader key (one reader's cookie or account, from any address)."""
+        recent = self.filter(reported_at__gte=(at or timezone.now()) - BULK_REPORTER_WINDOW)
+        rows = []
+        for field, skip in [
+            ("address", Q(address="")),
+            ("reader_key", Q(reader_key__startswith="address:")),  # Counted by address.
+        ]:
+            rows += (
+                recent.exclude(skip)
+                .order_by()
+                .values_list(field)
+                .annotate(n=Count("pk"))
+                .filter(n__gte=settings.BULK_REPORTER_DAILY)
+            )
+        return sorted(rows, key=lambda row: (-row[1], row[0]))
 
 
 class Report(models.Model):
