@@ -8,8 +8,9 @@ import pytest
 from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
+from comments import moderation
 from comments.desk import QUEUE_PAGE_SIZE
-from comments.models import BannedEmail, Comment, LogAction, ModerationLogEntry
+from comments.models import BannedEmail, Comment, LogAction, ModerationLogEntry, Report
 from tests.e2e.conftest import DESKTOP, PASSWORD, PHONE, SCREENSHOTS, log_in, screenshot
 from tests.factories import make_article, make_comment
 
@@ -36,6 +37,7 @@ def full_queue():
             body=f"Held comment number {n} about the night buses.",
             status="pending",
             rule="newcomer",
+            reader_key=f"reader-{n % 7}",
             reason="a newcomer's first comments are reviewed",
         )
         for n in range(QUEUE_SIZE)
@@ -146,6 +148,26 @@ def test_history_opens_beside_the_card_and_the_desk_is_photographed(
         screenshot(page, f"moderation-desk-{name}")
         # What the moderator sees: the phone's panel is fixed over the lower half.
         page.screenshot(path=SCREENSHOTS / f"moderation-desk-{name}-viewport.png")
+        context.close()
+
+
+def test_the_commenters_history_is_photographed(browser, live_server, moderator, full_queue):
+    troll = full_queue[0]
+    for comment in full_queue[7:15:7]:
+        moderation.reject(comment=comment, by=moderator, revision=0, reason="abuse")
+    moderation.ban_author(comment=troll, by=moderator, include_network=True)
+    Report.objects.create(comment=troll, reader_key="reader:k", reason="abuse", note="Rude")
+    for victim in full_queue[1:4]:
+        Report.objects.create(
+            comment=victim, reader_key=f"reader:{troll.reader_key}", reason="spam"
+        )
+    for name, viewport in [("1280", DESKTOP), ("390", PHONE)]:
+        context = browser.new_context(base_url=live_server.url, viewport=viewport)
+        page = context.new_page()
+        log_in(page, moderator)
+        page.goto(f"/moderation/history/{troll.pk}/")
+        expect(page.locator(".history__summary")).to_contain_text("1 report received · 3 made")
+        screenshot(page, f"commenter-history-{name}")
         context.close()
 
 
