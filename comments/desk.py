@@ -52,7 +52,7 @@ KEYS = [
     ("a", "approve"),
     ("r", "reject: pick a reason with 1–4 (or the arrows and Enter)"),
     ("s", "spam"),
-    ("b", "ban the author (then Enter)"),
+    ("b", "ban the author and reject their pending comments (then Enter)"),
     ("h", "the commenter's history (Esc closes it)"),
     ("u", "undo your last decision"),
     ("?", "show or hide this list"),

@@ -43,6 +43,9 @@ def test_buttons_have_weights_and_the_bulk_menu_starts_on_nothing(moderator_clie
     assert f'value="reject:{pk}:0" class="button button--secondary"' in html
     assert f'value="spam:{pk}:0" class="button button--danger"' in html
     assert f'value="ban:{pk}:0" class="button button--danger"' in html
+    # A ban rejects the author's pending comments unless unticked; the network is opt-in.
+    assert f'name="ban_reject-{pk}" value="1" checked>' in html
+    assert f'name="ban_network-{pk}" value="1">' in html
     bulk = html.split('id="bulk-action"')[1].split("</select>")[0]
     assert bulk.split("<option")[1].startswith(' value="" selected>')
 
