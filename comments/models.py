@@ -360,7 +360,9 @@ class Report(models.Model):
 
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
     reader_key = models.CharField(
-        max_length=80, help_text="The reporting reader: their account or their session."
+        max_length=80,
+        help_text="The reporting reader: user:<account>, reader:<signed reader identity>, "
+        "or address:<address> without either.",
     )
     reason = models.CharField(max_length=10, choices=ReportReason.choices)
     note = models.CharField(max_length=500, blank=True)
@@ -368,15 +370,16 @@ class Report(models.Model):
     # Where the report came from: reports count toward holding a comment once per address,
     # so one person's cookie-less clients (or fresh sessions) count once.
     address = models.CharField(max_length=45, blank=True)
-    ip_network = models.CharField(
-        max_length=49, blank=True, help_text="The reporter's /24 (IPv4) or /48 (IPv6) network."
-    )
 
     objects = ReportQuerySet.as_manager()
 
     class Meta:
         ordering = ["reported_at", "pk"]
-        indexes = [models.Index(fields=["address", "reported_at"], name="report_by_address")]
+        indexes = [
+            models.Index(fields=["address", "reported_at"], name="report_by_address"),
+            # The reports a commenter made, found by the identities their comments carry.
+            models.Index(fields=["reader_key", "reported_at"], name="report_by_reader"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["comment", "reader_key"], name="report_once_per_reader"

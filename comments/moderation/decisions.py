@@ -28,7 +28,7 @@ from comments.models import (
     Report,
     Rule,
 )
-from comments.moderation.addresses import network_of, reporter_address
+from comments.moderation.addresses import reporter_address
 from comments.moderation.counting import count_in_window, seconds_left
 from newsroom.logs import security_event
 
@@ -63,7 +63,6 @@ def report(*, comment, reader_key, ip, reason, note=""):
                     comment=comment,
                     reader_key=reader_key,
                     address=address,
-                    ip_network=network_of(ip),
                     reason=reason,
                     note=note.strip(),
                 )
