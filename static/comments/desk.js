@@ -66,11 +66,12 @@
       card.classList.remove("card--deciding");
       update(answer.body);
       var decided = (answer.body.decided || []).map(String);
-      if (!answer.ok || decided.indexOf(card.dataset.comment) < 0) { focusCard(card); return; }
-      // A ban may reject the author's other cards too: they all leave, the next one stays.
+      if (!answer.ok) { focusCard(card); return; }
+      // A ban may reject the author's other cards too: they all leave, and focus stays on
+      // this card (a ban that left it as it was) or goes to the next one left.
       var list = cards();
       var index = list.indexOf(card);
-      var next = list.slice(index + 1).concat(list.slice(0, index).reverse()).filter(function (other) {
+      var next = [card].concat(list.slice(index + 1), list.slice(0, index).reverse()).filter(function (other) {
         return decided.indexOf(other.dataset.comment) < 0;
       })[0];
       lastRemoved = [];

@@ -124,6 +124,24 @@ def test_a_ban_by_keyboard_and_its_undo_put_the_authors_cards_back(page, moderat
     assert order == [c.pk for c in full_queue[:QUEUE_PAGE_SIZE]]  # Each back in its place.
 
 
+def test_a_ban_from_a_published_card_keeps_it_and_takes_the_authors_held_ones(page, moderator):
+    troll, other = "troll@example.org", "other@example.org"
+    published = make_comment(email=troll, open_report_count=1)
+    held = make_comment(email=troll, status="pending", open_report_count=1)
+    bystander = make_comment(email=other, status="pending", open_report_count=1)
+    log_in(page, moderator)
+    page.goto("/moderation/?tab=reported")
+    expect(page.locator(f"#card-{published.pk}")).to_be_focused()
+    page.keyboard.press("b")
+    page.keyboard.press("Enter")
+    expect(page.locator("#desk-status")).to_contain_text("1 of their pending comments rejected")
+    expect(page.locator(f"#card-{held.pk}")).to_have_count(0)
+    expect(page.locator(f"#card-{published.pk}")).to_be_focused()  # Still there to decide.
+    expect(page.locator(f"#card-{bystander.pk}")).to_have_count(1)
+    page.keyboard.press("u")
+    expect(page.locator(f"#card-{held.pk}")).to_be_focused()
+
+
 def test_history_opens_beside_the_card_and_the_desk_is_photographed(
     browser, live_server, moderator, full_queue
 ):
