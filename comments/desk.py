@@ -52,7 +52,7 @@ KEYS = [
     ("a", "approve"),
     ("r", "reject: pick a reason with 1–4 (or the arrows and Enter)"),
     ("s", "spam"),
-    ("b", "ban the author (then Enter)"),
+    ("b", "ban the author and reject their pending comments (then Enter)"),
     ("h", "the commenter's history (Esc closes it)"),
     ("u", "undo your last decision"),
     ("?", "show or hide this list"),
@@ -166,11 +166,12 @@ def undo(request):
         ModerationLogEntry, pk=record_id(request.POST.get("entry"), field="entry")
     )
     try:
-        comment = moderation.undo(entry=entry, by=request.user)
+        comments = moderation.undo(entry=entry, by=request.user)
     except moderation.CannotUndo as refusal:
         return _answer(request, [(messages.ERROR, str(refusal))], status=409)
-    note = f"Undone: comment {comment.pk} is {comment.get_status_display().lower()} again."
-    restored = {"comment": comment.pk, "revision": comment.revision}
+    back = [f"comment {c.pk} is {c.get_status_display().lower()} again" for c in comments]
+    note = f"Undone: {undo_label(entry)}{'; ' if back else ''}{', '.join(back)}."
+    restored = [{"comment": comment.pk, "revision": comment.revision} for comment in comments]
     return _answer(request, [(messages.SUCCESS, note)], restored=restored)
 
 

@@ -304,6 +304,10 @@ class ReportReason(models.TextChoices):
     OTHER = "other", "Other"
 
 
+# How far back the desk looks for bulk reporters (settings.BULK_REPORTER_DAILY reports).
+BULK_REPORTER_WINDOW = timedelta(days=1)
+
+
 class ReportQuerySet(models.QuerySet):
     def open_on(self, comment):
         """Reports on `comment` since a moderator last decided it."""
@@ -315,7 +319,7 @@ class ReportQuerySet(models.QuerySet):
     def with_reporter_activity(self):
         """Annotate each report with how many reports its address sent in the last day, and
         whether that makes it a bulk reporter the desk should know about."""
-        since = timezone.now() - timedelta(days=1)
+        since = timezone.now() - BULK_REPORTER_WINDOW
         sent = (
             Report.objects.filter(address=OuterRef("address"), reported_at__gte=since)
             .exclude(address="")
@@ -331,13 +335,34 @@ class ReportQuerySet(models.QuerySet):
             )
         )
 
+    def bulk_reporters(self, at=None):
+        """(reporter, reports) of everyone who reported in bulk in the last day, most first:
+        by address (one person's cookie-less clients or fresh cookies count as one) and by
+        reader key (one reader's cookie or account, from any address)."""
+        recent = self.filter(reported_at__gte=(at or timezone.now()) - BULK_REPORTER_WINDOW)
+        rows = []
+        for field, skip in [
+            ("address", Q(address="")),
+            ("reader_key", Q(reader_key__startswith="address:")),  # Counted by address.
+        ]:
+            rows += (
+                recent.exclude(skip)
+                .order_by()
+                .values_list(field)
+                .annotate(n=Count("pk"))
+                .filter(n__gte=settings.BULK_REPORTER_DAILY)
+            )
+        return sorted(rows, key=lambda row: (-row[1], row[0]))
+
 
 class Report(models.Model):
     """A reader's flag on a comment. One per reader per comment."""
 
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
     reader_key = models.CharField(
-        max_length=80, help_text="The reporting reader: their account or their session."
+        max_length=80,
+        help_text="The reporting reader: user:<account>, reader:<signed reader identity>, "
+        "or address:<address> without either.",
     )
     reason = models.CharField(max_length=10, choices=ReportReason.choices)
     note = models.CharField(max_length=500, blank=True)
@@ -345,15 +370,16 @@ class Report(models.Model):
     # Where the report came from: reports count toward holding a comment once per address,
     # so one person's cookie-less clients (or fresh sessions) count once.
     address = models.CharField(max_length=45, blank=True)
-    ip_network = models.CharField(
-        max_length=49, blank=True, help_text="The reporter's /24 (IPv4) or /48 (IPv6) network."
-    )
 
     objects = ReportQuerySet.as_manager()
 
     class Meta:
         ordering = ["reported_at", "pk"]
-        indexes = [models.Index(fields=["address", "reported_at"], name="report_by_address")]
+        indexes = [
+            models.Index(fields=["address", "reported_at"], name="report_by_address"),
+            # The reports a commenter made, found by the identities their comments carry.
+            models.Index(fields=["reader_key", "reported_at"], name="report_by_reader"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["comment", "reader_key"], name="report_once_per_reader"

@@ -5,6 +5,7 @@ import math
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -45,6 +46,8 @@ class Overview:
     rules_chart: str
     reasons_chart: str
     articles_chart: str
+    bulk_reporters: list  # (who, reports in the last day), most first.
+    bulk_reporter_daily: int
 
 
 def moderation_overview(now=None):
@@ -67,6 +70,8 @@ def moderation_overview(now=None):
         rules_chart=_rules_chart(since),
         reasons_chart=_reasons_chart(since),
         articles_chart=_articles_chart(since),
+        bulk_reporters=[(_reporter(key), n) for key, n in Report.objects.bulk_reporters(at=now)],
+        bulk_reporter_daily=settings.BULK_REPORTER_DAILY,
     )
 
 
@@ -185,6 +190,16 @@ def _articles_chart(since):
         description="Held comments plus reader reports per article.",
         chart_id="per-article",
     )
+
+
+def _reporter(key):
+    """A report's reader key or address as the overview names it."""
+    kind, _, value = key.partition(":")
+    if kind == "reader":
+        return f"reader {value[:8]}…"
+    if kind == "user":
+        return f"staff account {value}"
+    return f"address {key}"
 
 
 def _percentile(sorted_values, percent):

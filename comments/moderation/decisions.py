@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Value
+from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -28,7 +28,7 @@ from comments.models import (
     Report,
     Rule,
 )
-from comments.moderation.addresses import network_of, reporter_address
+from comments.moderation.addresses import reporter_address
 from comments.moderation.counting import count_in_window, seconds_left
 from newsroom.logs import security_event
 
@@ -63,7 +63,6 @@ def report(*, comment, reader_key, ip, reason, note=""):
                     comment=comment,
                     reader_key=reader_key,
                     address=address,
-                    ip_network=network_of(ip),
                     reason=reason,
                     note=note.strip(),
                 )
@@ -177,29 +176,44 @@ class CannotUndo(Exception):
 
 
 def undoable_decision(*, by, at=None):
-    """`by`'s latest decision that may still be undone, or None."""
+    """`by`'s latest decision that may still be undone, or None (an undo is not undone)."""
     since = (at or timezone.now()) - timedelta(seconds=UNDO_SECONDS)
-    return (
+    latest = (
         ModerationLogEntry.objects.filter(actor=by, logged_at__gte=since)
-        .exclude(undo_state={})
+        .filter(~Q(undo_state={}) | Q(action=LogAction.UNDONE))
         .select_related("comment")
         .order_by("-logged_at", "-pk")
         .first()
     )
+    return latest if latest and latest.action != LogAction.UNDONE else None
 
 
 @transaction.atomic
 def undo(*, entry, by):
-    """Put the comment back as it was before `entry`, a decision `by` made moments ago.
+    """Put things back as they were before `entry`, a decision `by` made moments ago;
+    returns the comments put back.
 
-    Only while nobody has decided it since: the UPDATE matches the revision the decision
+    Only while nobody has decided them since: the UPDATE matches the revision the decision
     left, so an undo never overwrites a later decision, and a second undo changes nothing.
+    Undoing a ban lifts the bans that decision made (not one set since) and puts back the
+    pending comments it rejected.
     """
     too_old = timezone.now() - entry.logged_at > timedelta(seconds=UNDO_SECONDS)
     if entry.actor_id != by.pk or not entry.undo_state or too_old:
         raise CannotUndo(
             f"Only your own decisions of the last {UNDO_SECONDS // 60} minutes can be undone."
         )
+    if entry.action == LogAction.BANNED:
+        return _undo_ban(entry, by)
+    if (comment := _put_back(entry, by)) is None:
+        raise CannotUndo(
+            f"Comment {entry.comment_id} was decided again after your decision: nothing was undone."
+        )
+    return [comment]
+
+
+def _put_back(entry, by):
+    """Restore the fields `entry` changed unless the comment was decided since; logged."""
     before = dict(entry.undo_state["fields"])
     for name in ["decided_at", "first_decided_at"]:
         before[name] = parse_datetime(before[name]) if before[name] else None
@@ -207,9 +221,7 @@ def undo(*, entry, by):
         pk=entry.comment_id, revision=entry.undo_state["revision"]
     ).update(revision=F("revision") + 1, **before)
     if not changed:
-        raise CannotUndo(
-            f"Comment {entry.comment_id} was decided again after your decision: nothing was undone."
-        )
+        return None
     comment = Comment.objects.get(pk=entry.comment_id)
     log_change(
         comment,
@@ -220,6 +232,56 @@ def undo(*, entry, by):
         reason=f"undid “{entry.get_action_display()}”",
     )
     return comment
+
+
+def _undo_ban(entry, by):
+    lifted = [ban["kind"] for ban in entry.undo_state["bans"] if _lift(ban)]
+    if not lifted:
+        raise CannotUndo("That ban was already lifted or changed since: nothing was undone.")
+    rejections = ModerationLogEntry.objects.filter(pk__in=entry.undo_state["rejections"])
+    restored = [comment for rejection in rejections if (comment := _put_back(rejection, by))]
+    comment = Comment.objects.get(pk=entry.comment_id)
+    log_change(
+        comment,
+        by,
+        LogAction.UNDONE,
+        comment.status,
+        comment.status,
+        reason=f"undid “{entry.get_action_display()}”: {' and '.join(lifted)} ban lifted",
+    )
+    return restored
+
+
+BAN_MODELS = {"email": BannedEmail, "network": BannedNetwork}
+BAN_FIELDS = ["expires_at", "note", "created_at", "created_by_id"]
+
+
+def _place_ban(kind, value, fields):
+    """Ban `value`, or change the ban already on it; returns how to take this back."""
+    model = BAN_MODELS[kind]
+    existing = model.objects.filter(**{kind: value}).first()
+    before = {name: getattr(existing, name) for name in BAN_FIELDS} if existing else None
+    ban, _ = model.objects.update_or_create(**{kind: value}, defaults=fields)
+    after = {name: getattr(ban, name) for name in BAN_FIELDS}
+    return {"kind": kind, "pk": ban.pk, "after": after, "before": before}
+
+
+def _lift(placed):
+    """Take back one ban a decision placed, if it is still as that decision left it."""
+    bans = BAN_MODELS[placed["kind"]].objects.filter(
+        pk=placed["pk"], **_ban_fields(placed["after"])
+    )
+    if placed["before"] is None:
+        return bool(bans.delete()[0])
+    return bool(bans.update(**_ban_fields(placed["before"])))
+
+
+def _ban_fields(stored):
+    dates = ["expires_at", "created_at"]
+    return {
+        **stored,
+        **{name: parse_datetime(stored[name]) if stored[name] else None for name in dates},
+    }
 
 
 def approve(*, comment, by, revision):
@@ -270,15 +332,18 @@ def feature(*, comment, by, is_featured=True):
 @transaction.atomic
 def ban_author(*, comment, by, include_network=False, expires_at=None, reject_pending=False):
     """Ban the comment's author by email (and optionally network); returns the comments
-    rejected with it."""
-    ban = {"expires_at": expires_at, "created_by": by, "note": f"Banned from comment {comment.pk}"}
-    BannedEmail.objects.update_or_create(email=comment.email, defaults=ban)
-    banned = "email"
+    rejected with it. Logged last, so that the moderator's undo takes back all of it."""
+    # Whole seconds: the undo finds the ban by these values, kept in JSON.
+    now = timezone.now().replace(microsecond=0)
+    ban = {
+        "expires_at": expires_at.replace(microsecond=0) if expires_at else None,
+        "created_by": by,
+        "created_at": now,
+        "note": f"Banned from comment {comment.pk}",
+    }
+    placed = [_place_ban("email", comment.email, ban)]
     if include_network and comment.ip_network:
-        BannedNetwork.objects.update_or_create(network=comment.ip_network, defaults=ban)
-        banned = "email and network"
-    until = f" until {expires_at:%Y-%m-%d %H:%M}" if expires_at else ""
-    log_change(comment, by, LogAction.BANNED, comment.status, comment.status, reason=banned + until)
+        placed.append(_place_ban("network", comment.ip_network, ban))
     rejected = []
     if reject_pending:
         for pending in Comment.objects.in_moderation().filter(email=comment.email):
@@ -294,6 +359,21 @@ def ban_author(*, comment, by, include_network=False, expires_at=None, reject_pe
                 )
             except AlreadyDecided:
                 continue  # Another moderator got there first; their decision stands.
+    banned = " and ".join(placed_ban["kind"] for placed_ban in placed)
+    until = f" until {expires_at:%Y-%m-%d %H:%M}" if expires_at else ""
+    rejections = ModerationLogEntry.objects.filter(
+        comment__in=rejected, action=LogAction.REJECTED, actor=by, logged_at__gte=now
+    ).values_list("pk", flat=True)
+    comment.refresh_from_db(fields=["status"])
+    log_change(
+        comment,
+        by,
+        LogAction.BANNED,
+        comment.status,
+        comment.status,
+        reason=banned + until,
+        undo_state={"bans": placed, "rejections": sorted(rejections)},
+    )
     return rejected
 
 

@@ -9,7 +9,7 @@
   var status = document.getElementById("desk-status");
   var historyPanel = document.getElementById("desk-history");
   var keysHelp = document.getElementById("desk-keys");
-  var lastRemoved = null; // The card decided last: {card, before}, put back by an undo.
+  var lastRemoved = []; // The cards the last decision took away ({card, before, parent}): an undo puts them back.
 
   function cards() { return queue ? Array.prototype.slice.call(queue.querySelectorAll(".card")) : []; }
   function currentCard() {
@@ -66,17 +66,20 @@
       card.classList.remove("card--deciding");
       update(answer.body);
       var decided = (answer.body.decided || []).map(String);
-      if (!answer.ok || decided.indexOf(card.dataset.comment) < 0) { focusCard(card); return; }
-      // A ban may reject the author's other cards too: they all leave, the next one stays.
+      if (!answer.ok) { focusCard(card); return; }
+      // A ban may reject the author's other cards too: they all leave, and focus stays on
+      // this card (a ban that left it as it was) or goes to the next one left.
       var list = cards();
       var index = list.indexOf(card);
-      var next = list.slice(index + 1).concat(list.slice(0, index).reverse()).filter(function (other) {
+      var next = [card].concat(list.slice(index + 1), list.slice(0, index).reverse()).filter(function (other) {
         return decided.indexOf(other.dataset.comment) < 0;
       })[0];
-      lastRemoved = { card: card, before: card.nextElementSibling, parent: card.parentNode };
+      lastRemoved = [];
       decided.forEach(function (pk) {
         var gone = document.getElementById("card-" + pk);
-        if (gone) { gone.remove(); }
+        if (!gone) { return; }
+        lastRemoved.push({ card: gone, before: gone.nextElementSibling, parent: gone.parentNode });
+        gone.remove();
       });
       if (!next) { window.location.reload(); return; } // The queue's next page, if any.
       focusCard(next);
@@ -90,17 +93,20 @@
     if (undoForm.hidden) { return; }
     post(undoForm.action, new FormData(undoForm)).then(function (answer) {
       update(answer.body);
-      var restored = answer.body.restored;
-      if (!answer.ok || !restored) { return; }
-      var card = lastRemoved && lastRemoved.card;
-      if (!card || card.dataset.comment !== String(restored.comment)) { return; }
-      card.querySelectorAll("button[name=card], input[name=selected]").forEach(function (field) {
-        field.value = field.value.replace(/:\d+$/, ":" + restored.revision);
+      if (!answer.ok) { return; }
+      // Put back, last taken first, the cards this undo restored; the first takes focus.
+      var restored = {};
+      (answer.body.restored || []).forEach(function (one) { restored[one.comment] = one.revision; });
+      var back = lastRemoved.filter(function (gone) { return gone.card.dataset.comment in restored; });
+      back.slice().reverse().forEach(function (gone) {
+        var revision = restored[gone.card.dataset.comment];
+        gone.card.querySelectorAll("button[name=card], input[name=selected]").forEach(function (field) {
+          field.value = field.value.replace(/:\d+$/, ":" + revision);
+        });
+        gone.parent.insertBefore(gone.card, gone.before && gone.before.isConnected ? gone.before : null);
       });
-      var before = lastRemoved.before;
-      lastRemoved.parent.insertBefore(card, before && before.isConnected ? before : null);
-      lastRemoved = null;
-      focusCard(card);
+      lastRemoved = [];
+      if (back.length) { focusCard(back[0].card); }
     });
   }
 

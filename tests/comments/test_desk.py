@@ -129,7 +129,7 @@ def test_card_shows_article_parent_author_history_reasons_and_reports(moderator_
     assert "history</a>: 1 approved, 1 rejected" in html
     assert "Suspect term: matched SCAM" in html
     assert "What a <mark>SCAM</mark> &lt;b&gt;this&lt;/b&gt; is" in html
-    assert "Abuse: “Rude to me”" in html
+    assert "Reported as abuse: “Rude to me”" in html
     assert f'value="approve:{held.pk}:0"' in html
 
 

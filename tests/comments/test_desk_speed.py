@@ -8,8 +8,17 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.utils import timezone
 
-from comments.models import Comment, LogAction, ModerationLogEntry, Report
-from comments.moderation.decisions import UNDO_SECONDS
+from comments.history import HISTORY_LIMIT
+from comments.models import (
+    BannedDomain,
+    BannedEmail,
+    BannedNetwork,
+    Comment,
+    LogAction,
+    ModerationLogEntry,
+    Report,
+)
+from comments.moderation.decisions import UNDO_SECONDS, approve
 from tests.factories import make_article, make_comment
 
 pytestmark = pytest.mark.django_db
@@ -34,6 +43,9 @@ def test_buttons_have_weights_and_the_bulk_menu_starts_on_nothing(moderator_clie
     assert f'value="reject:{pk}:0" class="button button--secondary"' in html
     assert f'value="spam:{pk}:0" class="button button--danger"' in html
     assert f'value="ban:{pk}:0" class="button button--danger"' in html
+    # A ban rejects the author's pending comments unless unticked; the network is opt-in.
+    assert f'name="ban_reject-{pk}" value="1" checked>' in html
+    assert f'name="ban_network-{pk}" value="1">' in html
     bulk = html.split('id="bulk-action"')[1].split("</select>")[0]
     assert bulk.split("<option")[1].startswith(' value="" selected>')
 
@@ -127,7 +139,7 @@ def test_undo_restores_the_comment_as_it_was_and_is_logged(moderator_client, mod
         None,
         None,
     )
-    assert response.json()["restored"] == {"comment": comment.pk, "revision": comment.revision}
+    assert response.json()["restored"] == [{"comment": comment.pk, "revision": comment.revision}]
     assert response.json()["counts"]["pending"] == 1
     undone = ModerationLogEntry.objects.filter(action=LogAction.UNDONE).get()
     assert (undone.actor, undone.from_status, undone.to_status) == (moderator, "spam", "pending")
@@ -197,6 +209,105 @@ def test_undo_of_a_hostile_entry_is_a_400_or_404(moderator_client):
     assert moderator_client.post(UNDO, {"entry": "999999"}).status_code == 404
 
 
+def test_the_undo_button_goes_once_a_decision_is_undone(moderator_client):
+    earlier, later = make_comment(status="pending"), make_comment(status="pending")
+    decide_in_place(moderator_client, earlier, "approve")
+    entry = decide_in_place(moderator_client, later, "approve").json()["undo"]["entry"]
+    answer = moderator_client.post(UNDO, {"entry": entry}, **JSON).json()
+    # Undo takes back the last decision, not the one before it.
+    assert answer["undo"] is None
+    assert f"Undone: Approved comment {later.pk}; comment {later.pk} is pending again." in [
+        note["text"] for note in answer["notes"]
+    ]
+    assert 'id="desk-undo" hidden' in moderator_client.get(QUEUE).content.decode()
+
+
+# Undoing a ban
+
+
+def ban_in_place(client, comment, **options):
+    fields = {f"{name}-{comment.pk}": value for name, value in options.items()}
+    return client.post(DECIDE, {"card": f"ban:{comment.pk}:{comment.revision}", **fields}, **JSON)
+
+
+def test_undo_of_a_ban_lifts_it_and_puts_back_the_comments_it_rejected(moderator_client, moderator):
+    troll = "troll@example.org"
+    comment = make_comment(email=troll, status="pending", ip_network="192.0.2.0/24")
+    other = make_comment(email=troll, status="pending", open_report_count=1)
+    published = make_comment(email=troll)
+    answer = ban_in_place(
+        moderator_client, comment, ban_network="1", ban_reject="1", ban_days="7"
+    ).json()
+    assert sorted(answer["decided"]) == [comment.pk, other.pk]
+    ban = ModerationLogEntry.objects.get(action=LogAction.BANNED)
+    assert answer["undo"] == {"entry": ban.pk, "label": f"Author banned comment {comment.pk}"}
+
+    response = moderator_client.post(UNDO, {"entry": ban.pk}, **JSON)
+    assert response.status_code == 200
+    assert not BannedEmail.objects.exists() and not BannedNetwork.objects.exists()
+    for held in [comment, other]:
+        held.refresh_from_db()
+        assert (held.status, held.decision_reason, held.decided_by) == ("pending", "", None)
+    other.refresh_from_db()
+    assert other.open_report_count == 1
+    published.refresh_from_db()
+    assert published.status == "published"
+    restored = {one["comment"]: one["revision"] for one in response.json()["restored"]}
+    assert restored == {comment.pk: comment.revision, other.pk: other.revision}
+    assert response.json()["counts"]["pending"] == 2
+    undone = ModerationLogEntry.objects.filter(action=LogAction.UNDONE, actor=moderator)
+    assert sorted(undone.values_list("comment", flat=True)) == sorted(
+        [comment.pk, comment.pk, other.pk]
+    )
+    assert undone.filter(reason="undid “Author banned”: email and network ban lifted").exists()
+    # Twice is not once more.
+    assert moderator_client.post(UNDO, {"entry": ban.pk}, **JSON).status_code == 409
+
+
+def test_undo_of_a_ban_lifts_only_the_ban_it_made(moderator_client, moderator):
+    troll = "troll@example.org"
+    earlier = timezone.now() - timedelta(days=3)
+    BannedEmail.objects.create(email=troll, note="Spam run", created_at=earlier)
+    comment = make_comment(email=troll, status="pending", ip_network="192.0.2.0/24")
+    keeper = BannedNetwork.objects.create(network="198.51.100.0/24", note="Other person")
+    ban_in_place(moderator_client, comment, ban_days="1")
+    assert BannedEmail.objects.get().expires_at is not None
+    entry = ModerationLogEntry.objects.get(action=LogAction.BANNED)
+    assert moderator_client.post(UNDO, {"entry": entry.pk}, **JSON).status_code == 200
+    # The ban that was there before is back as it was, for good; the other stays.
+    ban = BannedEmail.objects.get()
+    assert (ban.note, ban.expires_at, ban.created_by) == ("Spam run", None, None)
+    assert abs(ban.created_at - earlier) < timedelta(seconds=1)
+    assert list(BannedNetwork.objects.all()) == [keeper]
+
+
+def test_undo_of_a_ban_changed_since_changes_nothing(moderator_client, second_moderator):
+    comment = make_comment(email="troll@example.org", status="pending")
+    ban_in_place(moderator_client, comment, ban_reject="1")
+    other = Client()
+    other.force_login(second_moderator)
+    comment.refresh_from_db()
+    ban_in_place(other, comment, ban_days="30")
+    mine = ModerationLogEntry.objects.filter(action=LogAction.BANNED).order_by("pk").first()
+    response = moderator_client.post(UNDO, {"entry": mine.pk}, **JSON)
+    assert response.status_code == 409
+    assert "already lifted or changed since" in response.json()["notes"][0]["text"]
+    assert BannedEmail.objects.get().created_by == second_moderator
+    comment.refresh_from_db()
+    assert comment.status == "rejected"
+
+
+def test_undo_of_a_ban_without_javascript(moderator_client):
+    comment = make_comment(status="pending")
+    moderator_client.post(DECIDE, {"card": f"ban:{comment.pk}:0", f"ban_reject-{comment.pk}": "1"})
+    entry = ModerationLogEntry.objects.get(action=LogAction.BANNED)
+    assert f'name="entry" value="{entry.pk}"' in moderator_client.get(QUEUE).content.decode()
+    moderator_client.post(UNDO, {"entry": entry.pk})
+    assert not BannedEmail.objects.exists()
+    html = moderator_client.get(QUEUE).content.decode()
+    assert f"Undone: Author banned comment {comment.pk}; comment {comment.pk} is pending" in html
+
+
 # Bans are logged as such
 
 
@@ -222,40 +333,85 @@ def test_history_lists_comments_decisions_bans_and_reports(moderator_client):
     second = make_comment(article=article, email=troll, body="Second thoughts", status="pending")
     decide_in_place(moderator_client, first, "reject", **{f"reason-{first.pk}": "abuse"})
     moderator_client.post(DECIDE, {"card": f"ban:{second.pk}:0", f"ban_days-{second.pk}": "7"})
-    victim = make_comment(article=article)
     Report.objects.create(comment=second, reader_key="k1", reason="spam", note="Selling pills")
-    Report.objects.create(
-        comment=victim, reader_key="k2", reason="abuse", ip_network="192.0.2.0/24"
-    )
     html = moderator_client.get(f"/moderation/history/{second.pk}/").content.decode()
-    assert "troll@example.org" in html and "2 comments" in html
+    assert "troll@example.org" in html
+    assert "2 comments: 1 pending, 1 rejected" in html
+    assert "Decisions on their comments: Rejected 1 · Author banned 1" in html
     assert "Second thoughts" in html and "Depot plans" in html
     assert "Moira Mod: Rejected (Abuse)" in html
-    assert "email troll@example.org: until" in html
-    assert "Selling pills" in html  # A report they received,
-    assert f"on comment {victim.pk} by {victim.name}" in html  # and one from their network.
+    assert "<strong>email troll@example.org</strong>: until" in html
+    assert "Selling pills" in html  # A report they received.
     panel = moderator_client.get(f"/moderation/history/{second.pk}/", {"panel": 1})
     assert b"<html" not in panel.content and b"troll@example.org" in panel.content
 
 
-def test_history_query_count_is_fixed(moderator_client, django_assert_num_queries):
+def test_history_lists_exactly_the_reports_the_commenter_made(moderator_client, moderator):
+    commenter = make_comment(email="moira@newsroom.example", reader_key="phone", ip_network="")
+    make_comment(email=commenter.email, reader_key="laptop", ip_network="192.0.2.0/24")
+    targets = [make_comment(name=f"Target {n}") for n in range(5)]
+    report = Report.objects.create
+    report(comment=targets[0], reader_key="reader:phone", reason="spam")
+    report(comment=targets[1], reader_key="reader:laptop", reason="abuse")
+    report(comment=targets[2], reader_key=f"user:{moderator.pk}", reason="other")
+    # Not theirs: someone else's identity, and a cookie-less client on their network.
+    report(comment=targets[3], reader_key="reader:someone", reason="spam")
+    report(comment=targets[4], reader_key="address:192.0.2.9", reason="spam", address="192.0.2.9")
+    report(comment=commenter, reader_key="reader:someone", reason="abuse")
+    html = moderator_client.get(f"/moderation/history/{commenter.pk}/").content.decode()
+    assert "1 report received · 3 made" in html
+    made = html.split("Reports they made")[1]
+    for target in targets[:3]:
+        assert f"on comment {target.pk} by {target.name}" in made
+    for target in targets[3:]:
+        assert f"on comment {target.pk} " not in made
+
+
+def test_history_counts_and_bans_cover_all_their_comments(moderator_client, moderator, now):
+    email = "regular@example.org"
+    oldest = make_comment(
+        email=email,
+        status="pending",
+        ip_network="203.0.113.0/24",
+        posted_at=now - timedelta(days=9),
+    )
+    approve(comment=oldest, by=moderator, revision=oldest.revision)
+    for n in range(HISTORY_LIMIT):
+        make_comment(email=email, posted_at=now - timedelta(minutes=n), ip_network="")
+    BannedNetwork.objects.create(network="203.0.113.0/24", expires_at=now - timedelta(days=1))
+    BannedDomain.objects.create(domain="example.org")
+    html = moderator_client.get(f"/moderation/history/{oldest.pk}/").content.decode()
+    assert f"{HISTORY_LIMIT + 1} comments: {HISTORY_LIMIT + 1} published" in html
+    assert f"Comments and decisions (the newest {HISTORY_LIMIT})" in html
+    assert "Decisions on their comments: Approved 1" in html
+    assert "network 203.0.113.0/24: expired" in html  # From a comment beyond the newest 50,
+    assert "<strong>domain example.org</strong>: for good" in html
+    assert "2 bans" in html
+
+
+def test_history_query_count_is_fixed(moderator_client, moderator, django_assert_num_queries):
     troll = "troll@example.org"
 
     def fill():
-        comment = make_comment(email=troll, status="pending")
+        comment = make_comment(email=troll, status="pending", reader_key="troll-phone")
         decide_in_place(moderator_client, comment, "approve")
         Report.objects.create(comment=comment, reader_key=f"k{comment.pk}", reason="spam")
+        Report.objects.create(
+            comment=make_comment(), reader_key="reader:troll-phone", reason="abuse"
+        )
         return comment
 
     comment = fill()
     # 1 session, 2 user, 3-4 permissions, 5 the comment, 6 their comments with articles,
-    # 7 their log entries with actors, 8-10 bans by email, domain, network, 11 their count,
-    # 12 reports received, 13 reports made, 14 nav
-    with django_assert_num_queries(14):
+    # 7 their log entries with actors, 8 their comments by status, 9 decisions by action,
+    # 10 reports received and made counted, 11-13 bans by email, domain, network,
+    # 14 reports received, 15 reports made with their comments, 16 nav
+    with django_assert_num_queries(16):
         moderator_client.get(f"/moderation/history/{comment.pk}/")
     for _ in range(4):
         fill()
-    with django_assert_num_queries(14):
+    BannedEmail.objects.create(email=troll)
+    with django_assert_num_queries(16):
         assert moderator_client.get(f"/moderation/history/{comment.pk}/").status_code == 200
 
 

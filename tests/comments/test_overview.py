@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Group
+from django.test import override_settings
 
 from comments.models import LogAction, ModerationLogEntry, Report
 from tests.factories import make_article, make_comment
@@ -102,6 +103,39 @@ def test_charts_show_queue_rules_reasons_and_articles(moderator_client, moderato
     assert "<script" not in html
 
 
+@override_settings(BULK_REPORTER_DAILY=3)
+def test_bulk_reporters_are_listed_by_address_and_by_reader(moderator_client, moderator, now):
+    targets = [make_comment() for _ in range(4)]
+
+    def sent(reader_key, address, comments, at=now):
+        for comment in comments:
+            Report.objects.create(
+                comment=comment,
+                reader_key=reader_key,
+                address=address,
+                reason="spam",
+                reported_at=at,
+            )
+
+    # Fresh cookies from one address, a reader moving between addresses, an account,
+    # and three who stay under the line: two reports, or reports older than a day.
+    for n, target in enumerate(targets):
+        sent(f"reader:fresh{n}", "198.51.100.7", [target])
+    for n, target in enumerate(targets[:3]):
+        sent("reader:travellerxyz", f"203.0.113.{n}", [target])
+    sent(f"user:{moderator.pk}", "192.0.2.50", targets[:3])
+    sent("address:192.0.2.60", "192.0.2.60", targets[:2])
+    sent("reader:yesterday", "192.0.2.70", targets, at=now - timedelta(days=1, minutes=1))
+    html = moderator_client.get(OVERVIEW).content.decode()
+    rows = re.findall(r"<tr><td>(.*?)</td><td>(\d+)</td></tr>", html)
+    assert rows == [
+        ("address 198.51.100.7", "4"),
+        ("address 192.0.2.50", "3"),
+        ("reader travelle…", "3"),
+        (f"staff account {moderator.pk}", "3"),
+    ]
+
+
 def test_empty_overview_says_so(moderator_client):
     html = moderator_client.get(OVERVIEW).content.decode()
     assert "<dd>none yet</dd>" in html
@@ -125,10 +159,11 @@ def test_overview_query_count_is_fixed(moderator_client, moderator, django_asser
 
     fill()
     # 1 session, 2 user, 3-4 permissions, 5 queue counts, 6 waits, 7 queue moves,
-    # 8 per rule, 9 per reason, 10 held per article, 11 reports per article, 12 headlines, 13 nav
-    with django_assert_num_queries(13):
+    # 8 per rule, 9 per reason, 10 held per article, 11 reports per article, 12 headlines,
+    # 13-14 bulk reporters by address and by reader, 15 nav
+    with django_assert_num_queries(15):
         moderator_client.get(OVERVIEW)
     for _ in range(5):
         fill()
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(15):
         assert moderator_client.get(OVERVIEW).status_code == 200

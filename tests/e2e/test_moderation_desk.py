@@ -1,5 +1,6 @@
 """The moderation desk at keyboard speed, in Chromium: a moderator logs in, lands on the
-queue and clears 50 comments without touching the mouse, then undoes one."""
+queue and clears 50 comments without touching the mouse, then undoes one; a ban and its
+undo by keyboard."""
 
 import time
 
@@ -7,7 +8,9 @@ import pytest
 from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
-from comments.models import Comment, LogAction, ModerationLogEntry
+from comments import moderation
+from comments.desk import QUEUE_PAGE_SIZE
+from comments.models import BannedEmail, Comment, LogAction, ModerationLogEntry, Report
 from tests.e2e.conftest import DESKTOP, PASSWORD, PHONE, SCREENSHOTS, log_in, screenshot
 from tests.factories import make_article, make_comment
 
@@ -34,6 +37,7 @@ def full_queue():
             body=f"Held comment number {n} about the night buses.",
             status="pending",
             rule="newcomer",
+            reader_key=f"reader-{n % 7}",
             reason="a newcomer's first comments are reviewed",
         )
         for n in range(QUEUE_SIZE)
@@ -94,6 +98,50 @@ def test_undo_puts_the_card_back_and_it_can_be_decided_again(page, moderator, fu
     assert first.status == "spam"
 
 
+def test_a_ban_by_keyboard_and_its_undo_put_the_authors_cards_back(page, moderator, full_queue):
+    log_in(page, moderator)
+    first = full_queue[0]
+    theirs = [c for c in full_queue if c.email == first.email]
+    expect(page.locator(f"#card-{first.pk}")).to_be_focused()
+    page.keyboard.press("b")  # Opens the ban panel on its button: for good, and
+    page.keyboard.press("Enter")  # their pending comments rejected with it.
+    expect(page.locator("#desk-status")).to_contain_text("is banned")
+    expect(page.locator("[data-count=pending]")).to_have_text(str(QUEUE_SIZE - len(theirs)))
+    for comment in theirs:
+        expect(page.locator(f"#card-{comment.pk}")).to_have_count(0)
+    expect(page.locator(f"#card-{full_queue[1].pk}")).to_be_focused()
+    assert BannedEmail.objects.filter(email=first.email).exists()
+
+    page.keyboard.press("u")
+    expect(page.locator("#desk-status")).to_contain_text("Undone: Author banned")
+    expect(page.locator("[data-count=pending]")).to_have_text(str(QUEUE_SIZE))
+    expect(page.locator(".card")).to_have_count(QUEUE_PAGE_SIZE)
+    expect(page.locator(f"#card-{first.pk}")).to_be_focused()
+    expect(page.locator("#desk-undo")).to_be_hidden()
+    assert not BannedEmail.objects.exists()
+    assert Comment.objects.filter(status="pending").count() == QUEUE_SIZE
+    order = page.locator(".card").evaluate_all("cards => cards.map(c => +c.dataset.comment)")
+    assert order == [c.pk for c in full_queue[:QUEUE_PAGE_SIZE]]  # Each back in its place.
+
+
+def test_a_ban_from_a_published_card_keeps_it_and_takes_the_authors_held_ones(page, moderator):
+    troll, other = "troll@example.org", "other@example.org"
+    published = make_comment(email=troll, open_report_count=1)
+    held = make_comment(email=troll, status="pending", open_report_count=1)
+    bystander = make_comment(email=other, status="pending", open_report_count=1)
+    log_in(page, moderator)
+    page.goto("/moderation/?tab=reported")
+    expect(page.locator(f"#card-{published.pk}")).to_be_focused()
+    page.keyboard.press("b")
+    page.keyboard.press("Enter")
+    expect(page.locator("#desk-status")).to_contain_text("1 of their pending comments rejected")
+    expect(page.locator(f"#card-{held.pk}")).to_have_count(0)
+    expect(page.locator(f"#card-{published.pk}")).to_be_focused()  # Still there to decide.
+    expect(page.locator(f"#card-{bystander.pk}")).to_have_count(1)
+    page.keyboard.press("u")
+    expect(page.locator(f"#card-{held.pk}")).to_be_focused()
+
+
 def test_history_opens_beside_the_card_and_the_desk_is_photographed(
     browser, live_server, moderator, full_queue
 ):
@@ -113,6 +161,26 @@ def test_history_opens_beside_the_card_and_the_desk_is_photographed(
         screenshot(page, f"moderation-desk-{name}")
         # What the moderator sees: the phone's panel is fixed over the lower half.
         page.screenshot(path=SCREENSHOTS / f"moderation-desk-{name}-viewport.png")
+        context.close()
+
+
+def test_the_commenters_history_is_photographed(browser, live_server, moderator, full_queue):
+    troll = full_queue[0]
+    for comment in full_queue[7:15:7]:
+        moderation.reject(comment=comment, by=moderator, revision=0, reason="abuse")
+    moderation.ban_author(comment=troll, by=moderator, include_network=True)
+    Report.objects.create(comment=troll, reader_key="reader:k", reason="abuse", note="Rude")
+    for victim in full_queue[1:4]:
+        Report.objects.create(
+            comment=victim, reader_key=f"reader:{troll.reader_key}", reason="spam"
+        )
+    for name, viewport in [("1280", DESKTOP), ("390", PHONE)]:
+        context = browser.new_context(base_url=live_server.url, viewport=viewport)
+        page = context.new_page()
+        log_in(page, moderator)
+        page.goto(f"/moderation/history/{troll.pk}/")
+        expect(page.locator(".history__summary")).to_contain_text("1 report received · 3 made")
+        screenshot(page, f"commenter-history-{name}")
         context.close()
 
 
