@@ -63,6 +63,9 @@ def _month(number, style, language):
 STYLES = {
     "j M Y": lambda d, lang: f"{d.day} {_month(d.month, 'M', lang)} {d.year}",
     "j M Y, H:i": lambda d, lang: f"{d.day} {_month(d.month, 'M', lang)} {d.year}, {d:%H:%M}",
+    "j M Y, H:i T": lambda d, lang: (
+        f"{d.day} {_month(d.month, 'M', lang)} {d.year}, {d:%H:%M} {d.tzname() or ''}"
+    ).rstrip(),
     "j F Y, H:i T": lambda d, lang: (
         f"{d.day} {_month(d.month, 'F', lang)} {d.year}, {d:%H:%M} {d.tzname() or ''}"
     ).rstrip(),

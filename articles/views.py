@@ -11,7 +11,6 @@ from articles.headings import heading_or_404
 from articles.models import Article, Correction, SlugRedirect
 from articles.search import ranks_newest_only, search_articles
 from comments import threads
-from comments.templatetags.comments import render_comment_block
 from newsroom.errors import error_page
 from newsroom.params import record_id
 
@@ -205,14 +204,17 @@ class ArticleView(ReaderPage, DetailView):
             tab=self.request.GET.get("comments_tab", ""),
             page_number=self.request.GET.get("comments_page"),
         )
-        self.page_keys = article.page_view_keys().union(*(link["keys"] for link in related))
+        comments_html, comments_keys = threads.render_section(self.request, comments)
+        self.page_keys = article.page_view_keys().union(
+            comments_keys, *(link["keys"] for link in related)
+        )
         # The page changes by itself when its thread closes after its days.
         self.expires_at = comments.closes_at if comments.is_open else None
         return super().get_context_data(
             story=pages.story(article),
             related=related,
             metadata=metadata.for_article(self.request, article),
-            comments=render_comment_block(self.request, article, comments),
+            comments=comments_html,
             **kwargs,
         )
 
