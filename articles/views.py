@@ -54,9 +54,9 @@ class HomeView(ReaderPage, TemplateView):
         )
         self.page_keys = {"front"} | pages.teaser_keys([*latest, *rails])
         return super().get_context_data(
-            lead=lead,
-            latest=latest[1:],
-            section_rails=pages.by_section(rails),
+            lead=lead and pages.rendered([lead], level=2, is_lead=True)[0],
+            latest=pages.rendered(latest[1:], level=3, show_dek=True),
+            section_rails=pages.by_section(pages.rendered(rails, level=3)),
             metadata=metadata.for_page(self.request),
             **kwargs,
         )
@@ -92,7 +92,7 @@ class ArticleListView(ReaderPage, ListView):
 
     def get_context_data(self, **kwargs):
         [stories] = pages.teasers(self.object_list)
-        page = stories[: self.page_size]
+        page = pages.rendered(stories[: self.page_size], level=2, show_dek=True)
         before = self.request.GET.get("before")  # checked by last_seen()
         heading_key = f"{self.feed_scope}:{kwargs['heading_pk']}"
         self.page_keys = {heading_key, f"list:{heading_key}"} | pages.teaser_keys(page)

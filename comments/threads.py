@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 
 from articles import caching
 from articles.pages import address, shown_date
@@ -193,18 +194,32 @@ def render_section(request, section):
 
 
 def _listed(request, section, *, can_feature):
-    """The page's list of threads (or picks) as HTML, with its page keys."""
+    """The page's list of threads (or picks) as HTML, with its page keys.
+
+    Kept as a fragment shared by every reader of the same page of the thread, under the
+    story's comment key: it holds nobody's own parts (their held comments, messages and form
+    are outside it). A moderator's list carries their CSRF token in its pick buttons, so it
+    is rendered for them alone.
+    """
     keys = {f"comments:{section.article.pk}", "comment-settings"}
     if not section.has_threads:
         return "", keys
-    html = render_threads(
-        section.thread_rows(),
-        is_open=section.is_open,
-        in_picks_tab=bool(section.tab),
-        can_feature=can_feature,
-        request=request,
-    )
-    return html, keys
+
+    def build():
+        html = render_threads(
+            section.thread_rows(),
+            is_open=section.is_open,
+            in_picks_tab=bool(section.tab),
+            can_feature=can_feature,
+            request=request,
+        )
+        return html, keys
+
+    if can_feature:
+        return build()
+    parts = [section.article.pk, section.tab, section.sort, section.page.number, section.is_open]
+    [(html, keys)] = caching.fragments({":".join(map(str, ["comments", *parts])): build}).values()
+    return mark_safe(html), keys
 
 
 def render_threads(threads, *, is_open, in_picks_tab=False, can_feature=False, request=None):
