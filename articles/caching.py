@@ -298,7 +298,7 @@ def fragments(builders):
         html, keys = build()
         result[name] = (html, set(keys))
         fresh[names[name]] = (started, _stamp({*keys, "site"}), html)
-    if fresh:
+    if fresh and settings.READER_CACHE_SECONDS:
         pages.set_many(fresh, timeout=settings.READER_CACHE_SECONDS)
     return result
 

@@ -15,8 +15,10 @@ from django.utils import dateformat, timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from articles import caching
 from articles.models import Article, Byline
 from articles.renditions import picture
+from newsroom.jinja2 import render_partial
 
 ARTICLE_TYPES = dict(Article.Type.choices)
 TEASER_FIELDS = (
@@ -63,6 +65,9 @@ def _month(number, style, language):
 STYLES = {
     "j M Y": lambda d, lang: f"{d.day} {_month(d.month, 'M', lang)} {d.year}",
     "j M Y, H:i": lambda d, lang: f"{d.day} {_month(d.month, 'M', lang)} {d.year}, {d:%H:%M}",
+    "j M Y, H:i T": lambda d, lang: (
+        f"{d.day} {_month(d.month, 'M', lang)} {d.year}, {d:%H:%M} {d.tzname() or ''}"
+    ).rstrip(),
     "j F Y, H:i T": lambda d, lang: (
         f"{d.day} {_month(d.month, 'F', lang)} {d.year}, {d:%H:%M} {d.tzname() or ''}"
     ).rstrip(),
@@ -123,6 +128,22 @@ def teaser(row, bylines):
         "bylines": bylines.get(row["pk"], []),
         "published": shown_date(row["published_at"]),
     }
+
+
+def rendered(stories, *, level, show_dek=False, is_lead=False):
+    """`stories` (teasers) with their HTML (`html`), each kept as a fragment under the
+    teaser's own keys: a page renewed by one story's change re-renders only that teaser."""
+    variant = f"teaser:{level}:{show_dek:d}{is_lead:d}"
+    context = {"level": level, "show_dek": show_dek, "is_lead": is_lead}
+
+    def build(story):
+        return lambda: (
+            render_partial("includes/_teaser.html", {**context, "story": story}),
+            teaser_keys([story]),
+        )
+
+    found = caching.fragments({f"{variant}:{story['pk']}": build(story) for story in stories})
+    return [story | {"html": mark_safe(found[f"{variant}:{story['pk']}"][0])} for story in stories]
 
 
 def teaser_keys(teasers):

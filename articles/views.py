@@ -11,7 +11,6 @@ from articles.headings import heading_or_404
 from articles.models import Article, Correction, SlugRedirect
 from articles.search import ranks_newest_only, search_articles
 from comments import threads
-from comments.templatetags.comments import render_comment_block
 from newsroom.errors import error_page
 from newsroom.params import record_id
 
@@ -55,9 +54,9 @@ class HomeView(ReaderPage, TemplateView):
         )
         self.page_keys = {"front"} | pages.teaser_keys([*latest, *rails])
         return super().get_context_data(
-            lead=lead,
-            latest=latest[1:],
-            section_rails=pages.by_section(rails),
+            lead=lead and pages.rendered([lead], level=2, is_lead=True)[0],
+            latest=pages.rendered(latest[1:], level=3, show_dek=True),
+            section_rails=pages.by_section(pages.rendered(rails, level=3)),
             metadata=metadata.for_page(self.request),
             **kwargs,
         )
@@ -93,7 +92,7 @@ class ArticleListView(ReaderPage, ListView):
 
     def get_context_data(self, **kwargs):
         [stories] = pages.teasers(self.object_list)
-        page = stories[: self.page_size]
+        page = pages.rendered(stories[: self.page_size], level=2, show_dek=True)
         before = self.request.GET.get("before")  # checked by last_seen()
         heading_key = f"{self.feed_scope}:{kwargs['heading_pk']}"
         self.page_keys = {heading_key, f"list:{heading_key}"} | pages.teaser_keys(page)
@@ -205,14 +204,17 @@ class ArticleView(ReaderPage, DetailView):
             tab=self.request.GET.get("comments_tab", ""),
             page_number=self.request.GET.get("comments_page"),
         )
-        self.page_keys = article.page_view_keys().union(*(link["keys"] for link in related))
+        comments_html, comments_keys = threads.render_section(self.request, comments)
+        self.page_keys = article.page_view_keys().union(
+            comments_keys, *(link["keys"] for link in related)
+        )
         # The page changes by itself when its thread closes after its days.
         self.expires_at = comments.closes_at if comments.is_open else None
         return super().get_context_data(
             story=pages.story(article),
             related=related,
             metadata=metadata.for_article(self.request, article),
-            comments=render_comment_block(self.request, article, comments),
+            comments=comments_html,
             **kwargs,
         )
 

@@ -1,18 +1,29 @@
 """The comment section readers see: threads in the chosen order, nested three levels deep.
 
 `comment_section()` makes the page object the article's comment block renders: one query for
-the settings and counts, one for the page's threads with all their replies (however deep),
-and nothing while the template renders.
+the settings and counts, and `thread_rows()` one for the page's threads with all their
+replies (however deep), as plain rows with their URLs and dates made. `render_section()`
+renders the block (Jinja2), taking the threads from a fragment shared under the story's
+comment key while they are unchanged; nothing queries while a template renders.
 """
 
 from dataclasses import dataclass
-from operator import attrgetter
+from operator import itemgetter
 
+from django.contrib.messages import get_messages
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.template.loader import render_to_string
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 
+from articles import caching
+from articles.pages import address, shown_date
+from comments import readers
 from comments.models import Comment, CommentSettings
+from comments.moderation import CommentForm
+from comments.templatetags.comments import comment_body
+from newsroom.jinja2 import render_partial
 
 # Three levels show on the page (top-level, reply, reply to a reply); deeper replies are
 # one "continue this thread" link away, on a page that starts at the third level.
@@ -27,17 +38,54 @@ DEFAULT_SORT = "oldest"
 PICKS_TAB = "picks"
 
 
+# What a comment row carries (`values()`): the thread's shape and what readers see of it.
+ROW_FIELDS = (
+    "pk",
+    "parent_id",
+    "depth",
+    "name",
+    "is_by_staff",
+    "is_featured",
+    "posted_at",
+    "body",
+    "like_count",
+)
+
+
 @dataclass
 class CommentSection:
     article: object
     comment_count: int
     pick_count: int
-    threads: list
     page: object
     sort: str
     tab: str
     is_open: bool
     closes_at: object
+    listed_ids: object  # the page's threads (or picks), as a subquery of their ids
+
+    @property
+    def count_url(self):
+        return address("comments:count", self.article.pk)
+
+    @property
+    def awaiting_url(self):
+        return address("comments:awaiting_review", self.article.pk)
+
+    @property
+    def has_threads(self):
+        return self.page.paginator.count > 0
+
+    def thread_rows(self):
+        """The page's threads with their replies nested (or its picks), as plain rows: one
+        query."""
+        published = Comment.objects.published().filter(article=self.article)
+        order = ["-is_featured", *SORTS[self.sort][1]]
+        if self.tab == PICKS_TAB:
+            listed = published.filter(pk__in=self.listed_ids)
+            return ordered(rows(listed.values(*ROW_FIELDS, "parent__name")), order)
+        listed = published.filter(Q(pk__in=self.listed_ids) | Q(root__in=self.listed_ids))
+        return ordered(nest(rows(listed.order_by("posted_at", "pk").values(*ROW_FIELDS))), order)
 
     def url(self, **params):
         """A link within the section that keeps the reader's tab and order."""
@@ -70,7 +118,7 @@ class CommentSection:
         return [
             (
                 "All comments",
-                f"{self.article.get_absolute_url()}#comments",
+                f"{address('articles:article', self.article.slug)}#comments",
                 not self.tab,
                 self.comment_count,
             ),
@@ -98,60 +146,141 @@ def comment_section(article, *, sort="", tab="", page_number=None):
     paginator = Paginator(listed.order_by(*order), per_page)
     paginator.count = total  # Already counted: no second COUNT query.
     page = paginator.get_page(page_number)
-    # Sliced by hand so that the query runs (and is counted) even when there are none.
     start = (page.number - 1) * per_page
-    listed_ids = listed.order_by(*order).values("pk")[start : start + per_page]
-    if tab == PICKS_TAB:
-        rows = list(published.filter(pk__in=listed_ids).select_related("parent"))
-        threads = ordered(rows, order)
-    else:
-        rows = published.filter(Q(pk__in=listed_ids) | Q(root__in=listed_ids))
-        threads = ordered(nest(rows.order_by("posted_at", "pk")), order)
     return CommentSection(
         article=article,
         comment_count=desk.comment_total,
         pick_count=desk.pick_total,
-        threads=threads,
         page=page,
         sort=sort,
         tab=tab,
         is_open=desk.is_thread_open(article),
         closes_at=desk.closes_at(article),
+        listed_ids=listed.order_by(*order).values("pk")[start : start + per_page],
     )
+
+
+def render_section(request, section):
+    """The comment area under an article, as HTML for the article page: picks, threads in the
+    reader's order, the form.
+
+    A page that is never shared (right after posting, with its message) also lists the
+    reader's own held comments; shared pages get those from an uncached fetch
+    (comments:awaiting_review). Returns `(html, keys)`: the page keys of what it shows.
+    """
+    can_feature = request.user.has_perm("comments.feature_comment")
+    held = (
+        Comment.objects.awaiting_review_for(readers.reader_of(request)).filter(
+            article=section.article
+        )
+        if caching.is_private(request)
+        else []
+    )
+    listed_html, keys = _listed(request, section, can_feature=can_feature)
+    context = {
+        "section": section,
+        "listed_html": listed_html,
+        "posted_messages": [m for m in get_messages(request) if "comment" in m.tags],
+        "held_html": held
+        and render_to_string("comments/_awaiting_review.html", {"comments": held}),
+        "form_html": section.is_open
+        and render_to_string(
+            "comments/_form.html",
+            {"form": CommentForm(article=section.article, user=request.user)},
+            request=request,
+        ),
+    }
+    return render_partial("comments/_block.html", context), keys
+
+
+def _listed(request, section, *, can_feature):
+    """The page's list of threads (or picks) as HTML, with its page keys.
+
+    Kept as a fragment shared by every reader of the same page of the thread, under the
+    story's comment key: it holds nobody's own parts (their held comments, messages and form
+    are outside it). A moderator's list carries their CSRF token in its pick buttons, so it
+    is rendered for them alone.
+    """
+    keys = {f"comments:{section.article.pk}", "comment-settings"}
+    if not section.has_threads:
+        return "", keys
+
+    def build():
+        html = render_threads(
+            section.thread_rows(),
+            is_open=section.is_open,
+            in_picks_tab=bool(section.tab),
+            can_feature=can_feature,
+            request=request,
+        )
+        return html, keys
+
+    if can_feature:
+        return build()
+    parts = [section.article.pk, section.tab, section.sort, section.page.number, section.is_open]
+    [(html, keys)] = caching.fragments({":".join(map(str, ["comments", *parts])): build}).values()
+    return mark_safe(html), keys
+
+
+def render_threads(threads, *, is_open, in_picks_tab=False, can_feature=False, request=None):
+    """A list of comment threads (rows from `thread_rows()` or `continued_thread()`)."""
+    context = {
+        "threads": threads,
+        "is_open": is_open,
+        "in_picks_tab": in_picks_tab,
+        "can_feature": can_feature,
+    }
+    return render_partial("comments/_threads.html", context, request=request)
+
+
+def rows(comments):
+    """Comment rows (`values()`) with what a reader sees made: URLs, the date, the body."""
+    return [
+        row
+        | {
+            "posted": shown_date(row["posted_at"], "j M Y, H:i T"),
+            "body_html": comment_body(row["body"]),
+            "like_url": address("comments:like", row["pk"]),
+            "reply_url": address("comments:reply", row["pk"]),
+            "report_url": address("comments:report", row["pk"]),
+            "feature_url": address("comments:feature", row["pk"]),
+            "thread_url": address("comments:thread", row["pk"]),
+            "parent_url": row["parent_id"] and address("comments:thread", row["parent_id"]),
+        }
+        for row in comments
+    ]
 
 
 def continued_thread(top):
     """`top` and the replies under it, three levels deep: the "continue this thread" page."""
-    thread = Comment.objects.published().filter(
-        Q(pk=top.root_id or top.pk) | Q(root=top.root_id or top.pk)
-    )
-    return nest(thread.order_by("posted_at", "pk"), top=top)[0]
+    root = top.root_id or top.pk
+    thread = Comment.objects.published().filter(Q(pk=root) | Q(root=root))
+    return nest(rows(thread.order_by("posted_at", "pk").values(*ROW_FIELDS)), top=top)[0]
 
 
 def nest(comments, *, top=None):
-    """Hang each comment's replies on it (`thread_replies`), oldest first, `LEVELS` deep from
+    """Hang each comment row's replies on it (`replies`), oldest first, `LEVELS` deep from
     the top; a comment at the last level counts what lies below it (`continued_count`).
 
-    Returns the top-level comments (or `top`, when given); replies whose parent is not
+    Returns the top-level rows (or `top`'s, when given); replies whose parent is not
     published are left out, since readers could not follow the conversation.
     """
-    comments = list(comments)
     children = {}
     for comment in comments:
-        comment.thread_replies, comment.continued_count = [], 0
-        children.setdefault(comment.parent_id, []).append(comment)
+        comment["replies"], comment["continued_count"] = [], 0
+        children.setdefault(comment["parent_id"], []).append(comment)
     first_depth = top.depth if top else 0
-    by_pk = {comment.pk: comment for comment in comments}
-    tops = [by_pk.get(top.pk, top)] if top else children.get(None, [])
+    by_pk = {comment["pk"]: comment for comment in comments}
+    tops = [by_pk[top.pk]] if top else children.get(None, [])
 
     def hang(comment):
-        replies = children.get(comment.pk, [])
-        if comment.depth - first_depth + 1 < LEVELS:
-            comment.thread_replies = replies
+        replies = children.get(comment["pk"], [])
+        if comment["depth"] - first_depth + 1 < LEVELS:
+            comment["replies"] = replies
             for reply in replies:
                 hang(reply)
         else:
-            comment.continued_count = _count_below(comment.pk, children)
+            comment["continued_count"] = _count_below(comment["pk"], children)
 
     for comment in tops:
         hang(comment)
@@ -160,12 +289,12 @@ def nest(comments, *, top=None):
 
 def _count_below(pk, children):
     below = children.get(pk, [])
-    return len(below) + sum(_count_below(reply.pk, children) for reply in below)
+    return len(below) + sum(_count_below(reply["pk"], children) for reply in below)
 
 
 def ordered(comments, order):
     """Sort in Python by the same fields the database paginated by."""
     comments = list(comments)
     for name in reversed(order):
-        comments.sort(key=attrgetter(name.lstrip("-")), reverse=name.startswith("-"))
+        comments.sort(key=itemgetter(name.lstrip("-")), reverse=name.startswith("-"))
     return comments

@@ -126,8 +126,11 @@ def thread(request, comment_id):
     article = comment.article
     context = {
         "article": article,
-        "comment": threads.continued_thread(comment),
-        "is_open": CommentSettings.load().is_thread_open(article),
+        "comment": comment,
+        "thread_html": threads.render_threads(
+            [threads.continued_thread(comment)],
+            is_open=CommentSettings.load().is_thread_open(article),
+        ),
     }
     return render(request, "comments/thread.html", context)
 

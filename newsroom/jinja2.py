@@ -8,9 +8,12 @@ Django's template language.
 
 from functools import cache
 
+from django.template import engines
+from django.template.backends.utils import csrf_input_lazy
 from django.template.defaultfilters import date, linebreaksbr, pluralize, truncatechars
 from django.templatetags.static import static
 from django.urls import get_script_prefix, reverse
+from django.utils.safestring import mark_safe
 from jinja2 import Environment
 
 from articles.search import highlight
@@ -37,3 +40,12 @@ def environment(**options):
         truncatechars=truncatechars,
     )
     return env
+
+
+def render_partial(name, context, request=None):
+    """A part of a reader page (a comment block, a list of threads) as safe HTML, for the page
+    that shows it. Context processors are for whole pages: the masthead's query runs once a
+    page, not once a part. With `request`, forms in the part get its CSRF token."""
+    if request is not None:
+        context = {**context, "csrf_input": csrf_input_lazy(request)}
+    return mark_safe(engines["jinja2"].env.get_template(name).render(context))

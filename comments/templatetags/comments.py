@@ -1,46 +1,14 @@
 import re
 
 from django import template
-from django.contrib.messages import get_messages
-from django.template.loader import render_to_string
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
-from articles import caching
-from comments import readers
-from comments.models import Comment
-from comments.moderation import URL_RE, CommentForm
+from comments.moderation import URL_RE
 
 register = template.Library()
 
 TRAILING_PUNCTUATION = ".,;:!?'\""
-
-
-def render_comment_block(request, article, section):
-    """The comment area under an article, as HTML for the article page (a Jinja2 template):
-    picks, threads in the reader's order, the form.
-
-    The view makes the section (comments/threads.py, two queries) and says when it closes.
-    A page that is never shared (right after posting, with its message) also lists the
-    reader's own held comments; shared pages get those from an uncached fetch
-    (comments:awaiting_review).
-    """
-    is_private = caching.is_private(request)
-    context = {
-        "section": section,
-        "article": article,
-        "is_open": section.is_open,
-        "form": CommentForm(article=article, user=request.user),
-        "request": request,
-        "can_feature": request.user.has_perm("comments.feature_comment"),
-        "posted_messages": [m for m in get_messages(request) if "comment" in m.tags],
-        "awaiting_review": (
-            Comment.objects.awaiting_review_for(readers.reader_of(request)).filter(article=article)
-            if is_private
-            else []
-        ),
-    }
-    return render_to_string("comments/_block.html", context, request=request)
 
 
 @register.filter
