@@ -182,15 +182,15 @@ def test_article_page_query_count_is_fixed(client, django_assert_num_queries):
     article = make_article(section=section, tags=["a", "b"])
     for _ in range(3):
         make_article(section=section, tags=["a"])
-    # 1 article + section, 2 bylines + authors, 3 sources, 4 tags, 5 lead-image renditions,
-    # 6 corrections, 7 related, 8 nav sections, 9 comment settings with the comment counts,
-    # 10 comment threads with their replies
-    with django_assert_num_queries(10):
+    # 1 article + section + lead image, 2 bylines + authors, 3 sources, 4 tags,
+    # 5 corrections, 6 related, 7 nav sections, 8 comment settings with the comment counts,
+    # 9 comment threads with their replies
+    with django_assert_num_queries(9):
         client.get(article.get_absolute_url())
     _enrich(article, 5)
     for _ in range(5):
         make_article(section=section, tags=["b"])
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         assert client.get(article.get_absolute_url()).status_code == 200
 
 

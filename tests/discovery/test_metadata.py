@@ -144,7 +144,8 @@ def test_metadata_adds_no_query_to_the_article_page(client, django_assert_num_qu
         lead_image=jpeg(),
         lead_image_alt="x",
     )
-    # The article page's pinned ten (tests/articles/test_site.py), metadata included
+    # The article page's pinned nine (tests/articles/test_site.py) and the lead image's
+    # renditions, metadata included
     with django_assert_num_queries(10):
         client.get(article.get_absolute_url())
 
