@@ -13,7 +13,6 @@ from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
@@ -30,7 +29,6 @@ from articles.desk.views import (
     share_preview,
 )
 from articles.editor import BodyEditor
-from articles.images import LeadImageField
 from articles.models import (
     Article,
     ArticleStatus,
@@ -43,6 +41,7 @@ from articles.models import (
     Section,
 )
 from articles.models.desk import UNFINISHED_STATUSES
+from library.admin import ImageSelect
 from newsroom.admin import AutocompleteByIdMixin, LogAdmin
 from newsroom.params import record_id
 
@@ -138,7 +137,6 @@ class ArticleAdmin(AutocompleteByIdMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["section"]
     inlines = [BylineInline, SourceInline]
-    formfield_overrides = {models.ImageField: {"form_class": LeadImageField}}
     readonly_fields = [
         "image_prompt",
         "first_published_at",
@@ -157,7 +155,6 @@ class ArticleAdmin(AutocompleteByIdMixin, admin.ModelAdmin):
                     "lead_image_alt",
                     "lead_image_caption",
                     "lead_image_credit",
-                    ("focal_x", "focal_y"),
                     "image_prompt",
                 ]
             },
@@ -266,6 +263,9 @@ class ArticleAdmin(AutocompleteByIdMixin, admin.ModelAdmin):
         return fields + ["kill_notice"]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "lead_image":
+            # Chosen from the library by typing, with thumbnails; "+" adds one in a popup.
+            kwargs["widget"] = ImageSelect(db_field, self.admin_site)
         if db_field.name == "section":
             sections = Desk.section_ids_for(request.user)
             if sections is not None and not request.user.is_superuser:

@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 from django.apps import apps as global_apps
-from django.db.models.signals import post_delete, post_migrate, post_save
+from django.db.models.signals import post_migrate
 
 
 class ArticlesConfig(AppConfig):
@@ -10,13 +10,8 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         # Cache invalidation listens to every reader-visible write (articles/caching.py).
         from articles import caching  # noqa: F401
-        from articles.models import Article, Rendition
-        from articles.renditions import article_saved
-        from library.renditions import rendition_deleted
 
         post_migrate.connect(create_sqlite_search_index, sender=self)
-        post_save.connect(article_saved, sender=Article, dispatch_uid="article_renditions")
-        post_delete.connect(rendition_deleted, sender=Rendition, dispatch_uid="rendition_file")
 
 
 def create_sqlite_search_index(using, apps=global_apps, **kwargs):

@@ -15,7 +15,7 @@ from django.http import JsonResponse
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from articles.rendering import body_statistics, render_markdown
+from articles.rendering import body_statistics, render_markdown, with_pictures
 
 
 class BodyEditor(forms.Textarea):
@@ -47,4 +47,4 @@ def body_preview(request):
     if not request.user.has_perms(["articles.view_article"]):
         raise PermissionDenied
     html = render_markdown(request.POST.get("body", ""))
-    return JsonResponse({"html": html, **body_statistics(html)})
+    return JsonResponse({"html": with_pictures(html), **body_statistics(html)})

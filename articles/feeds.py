@@ -12,8 +12,9 @@ from django.utils.html import escape
 
 from articles import caching
 from articles.headings import HEADINGS, heading_or_404
-from articles.models import Article, Rendition
-from articles.renditions import with_default_jpeg
+from articles.models import Article
+from library.models import Rendition
+from library.pictures import with_default_jpeg
 
 FEED_LENGTH = 50
 # GUIDs are derived from the article's primary key only, so a new headline, slug or
@@ -112,8 +113,10 @@ class ArticleFeed(Feed):
         if heading is not None:
             _model, lookup = self.scopes[self.scope]
             articles = articles.filter(**{lookup: heading})
-        articles = with_default_jpeg(articles.for_listing(), crop=Rendition.Crop.WIDE)
-        return articles.prefetch_related("tags").newest_first()[:FEED_LENGTH]
+        articles = with_default_jpeg(articles.for_listing(), image_field="lead_image")
+        return (articles.select_related("lead_image").prefetch_related("tags").newest_first())[
+            :FEED_LENGTH
+        ]
 
     def item_title(self, article):
         return article.headline
@@ -145,12 +148,13 @@ class ArticleFeed(Feed):
             picture = Rendition(file=article.default_jpeg).file
             return [Enclosure(picture.url, str(article.default_jpeg_size), "image/jpeg")]
         # Before its renditions exist (or if they could not be made), the original.
-        mime_type = mimetypes.guess_type(article.lead_image.name)[0] or "image/jpeg"
+        original = article.lead_image.file
+        mime_type = mimetypes.guess_type(original.name)[0] or "image/jpeg"
         try:
-            length = article.lead_image.size
+            length = original.size
         except OSError:  # Gone from storage: the feed still lists the picture, length unknown.
             length = 0
-        return [Enclosure(article.lead_image.url, str(length), mime_type)]
+        return [Enclosure(original.url, str(length), mime_type)]
 
     def item_extra_kwargs(self, article):
         return {

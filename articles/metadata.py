@@ -14,8 +14,8 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
-from articles.models import Rendition
 from articles.templatetags.newsroom import iso
+from library.models import Rendition
 from library.renditions import by_crop
 
 LOGO = {"path": "img/logo.png", "width": 600, "height": 60}  # Google's publisher-logo size.
@@ -76,14 +76,15 @@ def lead_images(request, article):
 
     The widest JPEG of each crop; the original file before renditions exist.
     """
-    if not article.lead_image:
+    image = article.lead_image
+    if image is None:
         return []
-    crops = by_crop(article)
+    crops = by_crop(image)
     if not crops:
-        url = request.build_absolute_uri(article.lead_image.url)
-        return [(url, article.lead_image_width, article.lead_image_height)]
+        return [(request.build_absolute_uri(image.file.url), image.width, image.height)]
     images = []
-    for crop in Rendition.Crop.values:
+    # The body's own shape is not a card's.
+    for crop in [Rendition.Crop.WIDE, Rendition.Crop.STANDARD, Rendition.Crop.SQUARE]:
         jpegs = crops.get(crop, {}).get(Rendition.Format.JPEG)
         if jpegs:
             widest = jpegs[-1]
@@ -154,9 +155,9 @@ def for_article(request, article):
             ("og:image", url),
             ("og:image:width", str(width)),
             ("og:image:height", str(height)),
-            ("og:image:alt", article.lead_image_alt),
+            ("og:image:alt", article.lead_alt()),
         ]
-        twitter += [("twitter:image", url), ("twitter:image:alt", article.lead_image_alt)]
+        twitter += [("twitter:image", url), ("twitter:image:alt", article.lead_alt())]
 
     news_article = {
         "@context": "https://schema.org",

@@ -17,7 +17,9 @@ from django.utils.translation import get_language
 
 from articles import caching
 from articles.models import Article, Byline
-from articles.renditions import picture
+from articles.rendering import with_pictures
+from library.models import Image
+from library.pictures import picture
 from newsroom.jinja2 import render_partial
 
 ARTICLE_TYPES = dict(Article.Type.choices)
@@ -33,7 +35,15 @@ TEASER_FIELDS = (
     "section__name",
     "section__slug",
 )
-LEAD_FIELDS = ("lead_image", "lead_image_alt", "lead_image_width", "lead_image_height")
+# The lead teaser's picture: the story's alt text, else the library image's.
+LEAD_FIELDS = (
+    "lead_image_id",
+    "lead_image_alt",
+    "lead_image__file",
+    "lead_image__width",
+    "lead_image__height",
+    "lead_image__alt",
+)
 
 
 # Stands in for the one argument of a reader URL: it matches the slug and int converters.
@@ -147,12 +157,14 @@ def rendered(stories, *, level, show_dek=False, is_lead=False):
 
 
 def teaser_keys(teasers):
-    """The page keys (articles/caching.py) of a page showing these teasers."""
+    """The page keys (articles/caching.py) of a page showing these teasers (and the picture
+    of those read with LEAD_FIELDS)."""
     return set().union(
         *(
             Article.teaser_keys(t["pk"], t["section_id"], [b["pk"] for b in t["bylines"]])
             for t in teasers
-        )
+        ),
+        {f"image:{t['lead_image_id']}" for t in teasers if t.get("lead_image_id")},
     )
 
 
@@ -181,15 +193,22 @@ def links(articles):
 
 
 def with_lead_picture(story, **options):
-    """The lead teaser with its picture (`renditions.picture` options), reading its renditions.
+    """The lead teaser with its picture (`library.pictures.picture` options), reading its
+    renditions.
 
     Its row carries LEAD_FIELDS; the renditions are one query, and none without an image.
     """
-    image = Article(pk=story["pk"], **{field: story[field] for field in LEAD_FIELDS})
-    if not image.lead_image:
+    if story["lead_image_id"] is None:
         return story | {"picture": None}
+    image = Image(
+        pk=story["lead_image_id"],
+        file=story["lead_image__file"],
+        width=story["lead_image__width"],
+        height=story["lead_image__height"],
+    )
     prefetch_related_objects([image], "renditions")
-    return story | {"picture": picture(image, **options)}
+    alt = story["lead_image_alt"] or story["lead_image__alt"]
+    return story | {"picture": picture(image, crop="16:9", alt=alt, **options)}
 
 
 def web_link(url):
@@ -227,11 +246,18 @@ def story(article):
         "published": published or {"iso": "", "text": ""},  # a draft, in its preview
         "updated": article.was_updated and shown_date(article.updated_at, "j F Y, H:i T"),
         "picture": article.lead_image
-        and picture(article, sizes="(min-width: 44rem) 42rem, 100vw", above_fold=True),
-        "caption": article.lead_image_caption,
-        "credit": article.lead_image_credit,
+        and picture(
+            article.lead_image,
+            crop="16:9",
+            alt=article.lead_alt(),
+            sizes="(min-width: 44rem) 42rem, 100vw",
+            above_fold=True,
+        ),
+        "caption": article.lead_caption(),
+        "credit": article.lead_credit(),
         "dateline": article.dateline,
-        "body_html": mark_safe(article.body_html),  # sanitised when rendered (rendering.py)
+        # Sanitised when rendered, its pictures filled in now (rendering.py).
+        "body_html": mark_safe(with_pictures(article.body_html)),
         "corrections": [
             {
                 "pk": correction.pk,

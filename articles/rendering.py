@@ -3,13 +3,31 @@
 Bodies come from reporters and from an automated pipeline, so the rendered HTML is
 never trusted: nh3 keeps an allow-list of tags and attributes, only http, https and
 mailto links survive, and every link gets a safe `rel`.
+
+Pictures from the library go in on a line of their own:
+
+    [[image 12]]                      the picture, as wide as the text
+    [[image 12 inline]]               smaller, beside the text on wide screens
+    [[image 12 full | The caption]]   wider than the text, with its own caption
+
+Sizes are `inline`, `wide` (the default) and `full`; the caption is plain text and, when
+left out, is the library's. The stored HTML keeps a placeholder per picture (made after
+sanitising, so a body cannot forge one); `with_pictures()` turns them into <figure>s at
+page time, so a picture's words and renditions are always the library's current ones.
 """
 
 import re
+import uuid
 from html.parser import HTMLParser
 
 import markdown
 import nh3
+from django.template.loader import render_to_string
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from library.models import Rendition
+from library.pictures import picture
 
 ALLOWED_TAGS = {
     "p",
@@ -49,15 +67,85 @@ INLINE_TAGS = {"strong", "em", "b", "i", "code", "a", "sup", "sub"}
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+PICTURE_SIZES = {
+    "inline": "(min-width: 44rem) 20rem, 100vw",
+    "wide": "(min-width: 44rem) 42rem, 100vw",
+    "full": "(min-width: 64rem) 64rem, 100vw",
+}
+SHORTCODE = re.compile(
+    r"^[ ]{0,3}\[\[image[ ]+(?P<pk>\d{1,12})(?:[ ]+(?P<size>inline|wide|full))?[ ]*"
+    r"(?:\|(?P<caption>[^\n]*?))?[ ]*\]\][ ]*$",
+    re.MULTILINE,
+)
+PLACEHOLDER = re.compile(
+    r'<figure data-image="(?P<pk>\d+)" data-size="(?P<size>\w+)">'
+    r"(?:<figcaption>(?P<caption>.*?)</figcaption>)?</figure>"
+)
+
+
 def render_markdown(text):
-    """Render Markdown to HTML that is safe to show readers."""
-    html = markdown.markdown(text or "", extensions=["tables", "sane_lists"], output_format="html")
-    return nh3.clean(
+    """Render Markdown to HTML that is safe to show readers, pictures as placeholders."""
+    token = uuid.uuid4().hex
+    shortcodes = []
+
+    def set_aside(match):
+        shortcodes.append(match)
+        return f"\n\n{token}{len(shortcodes) - 1}x\n\n"
+
+    text = SHORTCODE.sub(set_aside, text or "")
+    html = markdown.markdown(text, extensions=["tables", "sane_lists"], output_format="html")
+    html = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=ALLOWED_SCHEMES,
         link_rel="noopener noreferrer",
+    )
+    if not shortcodes:
+        return html
+    return re.sub(
+        rf"<p>{token}(\d+)x</p>", lambda found: _placeholder(shortcodes[int(found[1])]), html
+    )
+
+
+def _placeholder(shortcode):
+    caption = (shortcode["caption"] or "").strip()
+    figcaption = f"<figcaption>{escape(caption)}</figcaption>" if caption else ""
+    size = shortcode["size"] or "wide"
+    return f'<figure data-image="{int(shortcode["pk"])}" data-size="{size}">{figcaption}</figure>'
+
+
+def picture_ids(html):
+    """The library images a rendered body shows, by id, in order."""
+    return [int(found["pk"]) for found in PLACEHOLDER.finditer(html or "")]
+
+
+def with_pictures(html):
+    """Rendered body HTML with its pictures as <figure><picture>, in two queries (the images,
+    their renditions) whatever their number, and none without pictures.
+
+    A picture that is not in the library (a wrong or deleted id), or whose file is gone from
+    storage before its renditions were made, is left out: the story reads on without it.
+    """
+    from library.models import Image
+
+    ids = picture_ids(html)
+    if not ids:
+        return html
+    images = Image.objects.with_renditions().in_bulk(ids)
+    return PLACEHOLDER.sub(lambda found: _figure(found, images.get(int(found["pk"]))), html)
+
+
+def _figure(placeholder, image):
+    if image is None or not (image.renditions.all() or image.file.storage.exists(image.file.name)):
+        return ""
+    size = placeholder["size"]
+    shown = picture(image, crop=Rendition.Crop.ORIGINAL, alt=image.alt, sizes=PICTURE_SIZES[size])
+    # The placeholder's caption was escaped when the body was rendered.
+    caption = mark_safe(placeholder["caption"]) if placeholder["caption"] else image.caption
+    return render_to_string(
+        "includes/_body_picture.html",
+        {"picture": shown, "size": size, "caption": caption, "credit": image.credit},
     )
 
 

@@ -12,7 +12,6 @@ import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils.dateparse import parse_datetime
@@ -21,6 +20,7 @@ from django.utils.safestring import mark_safe
 
 from articles.desk import desk_time
 from articles.models import Article, Author, Byline, ModerationMode, Revision, Section, Source
+from library.models import Image
 
 # Restored by restore(): the words, the placement and the lead image.
 RESTORED_FIELDS = [
@@ -62,7 +62,7 @@ CONTEXT_PARAGRAPHS = 1
 def snapshot(article):
     """The article as a revision keeps it: JSON-ready, with names beside ids."""
     data = {name: getattr(article, name) for name in RESTORED_FIELDS + PUBLICATION_FIELDS}
-    data["lead_image"] = article.lead_image.name or ""
+    data["lead_image"] = article.lead_image_id  # a library image's id (None: no picture)
     section = article.section
     data["section"] = {"id": section.pk, "name": section.name} if section else None
     data["bylines"] = [
@@ -116,13 +116,13 @@ def restore(revision, *, by):
     article = Article.objects.select_for_update().get(pk=revision.article_id)
     data = revision.snapshot
     kept = set()
-    if data["lead_image"] and not default_storage.exists(data["lead_image"]):
+    if data["lead_image"] and not Image.objects.filter(pk=data["lead_image"]).exists():
         kept.add("lead_image")
     if Article.objects.filter(slug=data["slug"]).exclude(pk=article.pk).exists():
         kept.add("slug")
     for name in RESTORED_FIELDS:
         if name not in kept:
-            setattr(article, name, data[name])
+            setattr(article, f"{name}_id" if name == "lead_image" else name, data[name])
     section_id = data["section"]["id"] if data["section"] else None
     article.section = Section.objects.filter(pk=section_id).first() if section_id else None
     article.save()

@@ -135,7 +135,7 @@ class Check:
 
 def publish_checklist(article):
     """The publish checks, each passing or failing; approve, schedule and publish need all."""
-    has_image = bool(article.lead_image)
+    has_image = article.lead_image_id is not None
     return [
         Check("headline", "headline", bool(article.headline.strip())),
         Check("dek", "dek", bool(article.dek.strip())),
@@ -146,13 +146,13 @@ def publish_checklist(article):
         Check(
             "lead_image_alt",
             "alt text for the lead image",
-            not has_image or bool(article.lead_image_alt.strip()),
+            not has_image or bool(article.lead_alt().strip()),
             applies=has_image,
         ),
         Check(
             "lead_image_credit",
             "credit for the lead image",
-            not has_image or bool(article.lead_image_credit.strip()),
+            not has_image or bool(article.lead_credit().strip()),
             applies=has_image,
         ),
     ]

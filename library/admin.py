@@ -1,16 +1,51 @@
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path
-from django.utils.html import format_html
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
 
 from articles.images import LeadImageField
 from library.models import Image
 from library.pictures import thumbnail
 from library.upload import add_many
+
+
+class UseFilter(admin.SimpleListFilter):
+    title = "use"
+    parameter_name = "use"
+
+    def lookups(self, request, model_admin):
+        return [("unused", "Unused")]
+
+    def queryset(self, request, queryset):
+        return queryset.unused() if self.value() == "unused" else queryset
+
+
+class ImageChoices(AutocompleteJsonView):
+    """The autocomplete's answers, each with its thumbnail (static/library/choose-image.js)."""
+
+    def serialize_result(self, obj, to_field_name):
+        url, _width, _height = thumbnail(obj)
+        return super().serialize_result(obj, to_field_name) | {"thumbnail": url}
+
+
+class ImageSelect(AutocompleteSelect):
+    """Choose a library image by typing: thumbnails in the list (with ImageChoices)."""
+
+    def get_url(self):
+        return reverse("admin:library_image_choices")
+
+    @property
+    def media(self):
+        return super().media + forms.Media(
+            js=["library/choose-image.js"], css={"all": ["library/library.css"]}
+        )
 
 
 @admin.register(Image)
@@ -23,16 +58,17 @@ class ImageAdmin(admin.ModelAdmin):
         ("tags", admin.RelatedOnlyFieldListFilter),
         ("uploaded_by", admin.RelatedOnlyFieldListFilter),
         ("uploaded_at", admin.DateFieldListFilter),
+        UseFilter,
     ]
     list_select_related = ["uploaded_by"]
     list_per_page = 60
     search_fields = ["title", "alt", "caption", "credit", "source", "tags__name"]
     formfield_overrides = {models.ImageField: {"form_class": LeadImageField}}
-    readonly_fields = ["focal_point_picker", "uploaded_by", "uploaded_at"]
+    readonly_fields = ["focal_point_picker", "uploaded_by", "uploaded_at", "used_in"]
     fieldsets = [
         (None, {"fields": ["file", "title", "alt", "caption", "credit", "source", "tags"]}),
         ("Focal point", {"fields": ["focal_point_picker", ("focal_x", "focal_y")]}),
-        ("Record", {"fields": ["uploaded_by", "uploaded_at"]}),
+        ("Record", {"fields": ["uploaded_by", "uploaded_at", "used_in"]}),
     ]
 
     class Media:
@@ -44,8 +80,10 @@ class ImageAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         upload = self.admin_site.admin_view(self.bulk_upload_view)
+        choices = self.admin_site.admin_view(ImageChoices.as_view(admin_site=self.admin_site))
         return [
             path("upload/", upload, name="library_image_upload"),
+            path("choices/", choices, name="library_image_choices"),
             *super().get_urls(),
         ]
 
@@ -59,6 +97,24 @@ class ImageAdmin(admin.ModelAdmin):
         return format_html(
             '<img class="library-thumbnail" src="{}" width="{}" height="{}" alt="">',
             *thumbnail(image),
+        )
+
+    @admin.display(description="Used in")
+    def used_in(self, image):
+        """The stories that show the picture: while there are any, it cannot be deleted."""
+        stories = image.used_in() if image.pk else []
+        if not stories:
+            return "No story yet."
+        return format_html(
+            '<ul class="library-used-in">{}</ul>',
+            format_html_join(
+                "",
+                '<li><a href="{}">{}</a></li>',
+                (
+                    (reverse("admin:articles_article_change", args=[story.pk]), story.headline)
+                    for story in stories
+                ),
+            ),
         )
 
     @admin.display(description="Click the picture where its subject is")

@@ -7,11 +7,20 @@ from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
 
+from articles.caching import PageKeysQuerySet
 
-class ImageQuerySet(models.QuerySet):
+
+class ImageQuerySet(PageKeysQuerySet):
     def with_renditions(self):
         """Images with every rendition a <picture> needs, in one more query."""
         return self.prefetch_related("renditions")
+
+    def unused(self):
+        """Images no story shows, as its lead image or in its body."""
+        from articles.models import Article
+
+        in_bodies = Article.objects.filter(body_images=models.OuterRef("pk"))
+        return self.filter(stories__isnull=True).exclude(models.Exists(in_bodies)).distinct()
 
 
 class Image(models.Model):
@@ -80,6 +89,20 @@ class Image(models.Model):
     def get_absolute_url(self):
         return reverse("admin:library_image_change", args=[self.pk])
 
+    def page_keys(self, before):
+        """Pages show it by its key (articles/models/content.py `page_view_keys`), feeds too."""
+        return {f"image:{self.pk}", "feeds"}
+
+    def used_in(self):
+        """The stories that show it, as their lead image or in their body, newest first."""
+        from articles.models import Article
+
+        return (
+            Article.objects.filter(models.Q(lead_image=self) | models.Q(body_images=self))
+            .distinct()
+            .order_by("-created_at", "-pk")
+        )
+
     def source_key(self):
         """What the renditions are made from; they are remade when this changes."""
         return f"{self.file.name}|{self.focal_x:.4f}|{self.focal_y:.4f}"
@@ -110,6 +133,8 @@ class Rendition(models.Model):
     # The picture and focal point it was made from; a change makes the set stale.
     source_key = models.CharField(max_length=400)
 
+    objects = PageKeysQuerySet.as_manager()
+
     class Meta:
         ordering = ["crop", "format", "width"]
         constraints = [
@@ -123,3 +148,7 @@ class Rendition(models.Model):
 
     def get_absolute_url(self):
         return self.file.url
+
+    def page_keys(self, before):
+        """A new set changes every page that shows its image."""
+        return {f"image:{self.image_id}", "feeds"}

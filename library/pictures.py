@@ -4,8 +4,10 @@ Everything is read from renditions prefetched with the image; before they exist 
 picture too small to crop) the original file stands in, at its own width and height.
 """
 
+from django.db.models import OuterRef, Subquery
+
 from library.models import Rendition
-from library.renditions import by_crop, default_rendition
+from library.renditions import DEFAULT_WIDTH, by_crop, default_rendition
 
 THUMBNAIL_SIZE = 80
 
@@ -51,3 +53,22 @@ def thumbnail(image):
         return squares[0].file.url, THUMBNAIL_SIZE, THUMBNAIL_SIZE
     scale = THUMBNAIL_SIZE / max(image.width, image.height, 1)
     return image.file.url, max(round(image.width * scale), 1), max(round(image.height * scale), 1)
+
+
+def with_default_jpeg(rows, *, image_field, crop=Rendition.Crop.WIDE):
+    """Annotate each row with `default_jpeg`, the file name of the JPEG of `crop` of its
+    library image `image_field` that default_rendition() would pick (None before renditions
+    exist), and `default_jpeg_size`, its bytes: subqueries in the list's own query, not a
+    query per row (feeds list fifty stories).
+    """
+    # Every set has a width up to DEFAULT_WIDTH: 480 is made, or the crop's own if smaller.
+    widest = Rendition.objects.filter(
+        image=OuterRef(image_field),
+        crop=crop,
+        format=Rendition.Format.JPEG,
+        width__lte=DEFAULT_WIDTH,
+    ).order_by("-width")
+    return rows.annotate(
+        default_jpeg=Subquery(widest.values("file")[:1]),
+        default_jpeg_size=Subquery(widest.values("file_size")[:1]),
+    )

@@ -130,15 +130,15 @@ def image_saved(sender, instance, raw=False, **kwargs):
 
 
 def rendition_deleted(sender, instance, **kwargs):
-    """post_delete receiver for both apps' renditions: the file goes with its row, also when
-    the image or story it was made from does."""
+    """post_delete receiver (library/apps.py): the file goes with its row, also when the
+    image it was made from does."""
     file = instance.file
     transaction.on_commit(lambda: file.storage.delete(file.name))
 
 
 def by_crop(source):
-    """{crop: {format: [renditions narrowest first]}} from the prefetched renditions of a
-    library image or a story's lead image."""
+    """{crop: {format: [renditions narrowest first]}} from a library image's prefetched
+    renditions."""
     grouped = {}
     for rendition in source.renditions.all():
         grouped.setdefault(rendition.crop, {}).setdefault(rendition.format, []).append(rendition)

@@ -13,7 +13,6 @@ from io import BytesIO
 from pathlib import Path
 
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
@@ -21,6 +20,7 @@ from taggit.models import Tag
 
 from articles.models import Source
 from comments.models import Comment
+from library.models import Image as Picture
 from tests.factories import make_article, make_author, make_comment, make_section
 
 CORPUS = Path(__file__).parent / "fixtures" / "xss_payloads.txt"
@@ -101,7 +101,9 @@ def seed_hostile_newsroom(payloads=PAYLOADS):
     now = timezone.now()
     picture = BytesIO()
     Image.new("RGB", (16, 9), "teal").save(picture, "PNG")  # Tiny: renditions stay cheap.
-    lead_image = default_storage.save("lead/hostile.png", ContentFile(picture.getvalue()))
+    lead_image = Picture.objects.create(
+        file=ContentFile(picture.getvalue(), "hostile.png"), title="Hostile", alt="A square"
+    )
     for n, payload in enumerate(payloads):
         section = make_section(name=f"{n} {payload}"[:80], slug=f"hostile-{n}", description=payload)
         author = make_author(name=payload[:120], slug=f"hostile-author-{n}", bio=payload)
@@ -117,8 +119,6 @@ def seed_hostile_newsroom(payloads=PAYLOADS):
             sources=0,
             tags=[tag],
             lead_image=lead_image,
-            lead_image_width=16,
-            lead_image_height=9,
             lead_image_alt=payload[:300],
             lead_image_caption=payload[:500],
             lead_image_credit=payload[:200],

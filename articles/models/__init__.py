@@ -18,7 +18,7 @@ from articles.models.history import (
     Revision,
     SlugRedirect,
 )
-from articles.models.media import Rendition
+from articles.models.media import BodyImage
 from articles.models.notifications import Notification, NotificationKind, NotificationOptOut
 from articles.models.search import ArticleSearchEntry, FullTextMatch, FullTextMatchField
 from articles.models.states import VISIBLE_STATUSES, ArticleStatus, EditorialAction
@@ -44,7 +44,7 @@ __all__ = [
     "NotificationOptOut",
     "PreviewAccess",
     "PreviewLink",
-    "Rendition",
+    "BodyImage",
     "Revision",
     "Section",
     "SlugRedirect",

@@ -6,7 +6,6 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -20,7 +19,7 @@ from articles import caching, visibility
 from articles.caching import PageKeysQuerySet
 from articles.models.desk import DeskQuerySet
 from articles.models.states import VISIBLE_STATUSES, ArticleStatus
-from articles.rendering import plain_text, render_markdown
+from articles.rendering import picture_ids, plain_text, render_markdown
 
 
 class ModerationMode(models.TextChoices):
@@ -122,7 +121,11 @@ class ArticleQuerySet(PageKeysQuerySet, visibility.VisibilityQuerySet, DeskQuery
 
     def for_reading(self):
         """Everything the article page shows, in a fixed number of queries."""
-        return self.for_listing().prefetch_related("sources", "tags", "renditions", "corrections")
+        return (
+            self.for_listing()
+            .select_related("lead_image")
+            .prefetch_related("sources", "tags", "lead_image__renditions", "corrections")
+        )
 
     def newest_first(self):
         return self.order_by("-published_at", "-pk")
@@ -230,34 +233,28 @@ class Article(models.Model):
     dateline = models.CharField(max_length=120, blank=True, help_text="e.g. NORTHBRIDGE")
     article_type = models.CharField(max_length=12, choices=Type.choices, default=Type.NEWS)
 
-    # Judged once, as an upload (articles/images.py): what is stored is our re-encoded copy,
-    # which rules meant for uploads (its bytes) must not refuse.
-    lead_image = models.ImageField(
-        upload_to="lead/%Y/%m/",
+    # From the library; PROTECT: a picture a story leads with cannot be deleted by accident.
+    lead_image = models.ForeignKey(
+        "library.Image",
+        null=True,
         blank=True,
-        width_field="lead_image_width",
-        height_field="lead_image_height",
+        on_delete=models.PROTECT,
+        related_name="stories",
     )
-    # Stored so that pages can give <img> its size without opening the file.
-    lead_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    lead_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    lead_image_alt = models.CharField("alt text", max_length=300, blank=True)
-    lead_image_caption = models.CharField("caption", max_length=500, blank=True)
-    lead_image_credit = models.CharField("credit", max_length=200, blank=True)
-    # Where the picture's subject is, as fractions of its width and height: crops keep it in view.
-    focal_x = models.FloatField(
-        "focal point across",
-        default=0.5,
-        blank=True,
-        validators=[MinValueValidator(0), MaxValueValidator(1)],
-        help_text="0 is the left edge, 1 the right; 0.5 (or blank) is the centre.",
+    # Blank: the library's own words. Filled: this story's (a different crop of the news).
+    lead_image_alt = models.CharField(
+        "alt text", max_length=300, blank=True, help_text="Blank: the library's alt text."
     )
-    focal_y = models.FloatField(
-        "focal point down",
-        default=0.5,
-        blank=True,
-        validators=[MinValueValidator(0), MaxValueValidator(1)],
-        help_text="0 is the top edge, 1 the bottom; 0.5 (or blank) is the centre.",
+    lead_image_caption = models.CharField(
+        "caption", max_length=500, blank=True, help_text="Blank: the library's caption."
+    )
+    lead_image_credit = models.CharField(
+        "credit", max_length=200, blank=True, help_text="Blank: the library's credit."
+    )
+    # Library pictures named in the body ([[image 12]]), kept by save(): "used in" lists
+    # them, and the library cannot delete them while a story shows them.
+    body_images = models.ManyToManyField(
+        "library.Image", through="BodyImage", related_name="body_of", blank=True
     )
     image_prompt = models.TextField(
         blank=True,
@@ -373,7 +370,8 @@ class Article(models.Model):
         if not self.slug:
             self.slug = self.unique_slug(self.headline)
         # Rendering is the costly part of a save; a move or an assignment leaves the body alone.
-        if self._has_changed("body", update_fields):
+        body_changed = self._has_changed("body", update_fields)
+        if body_changed:
             self.body_html = render_markdown(self.body)
             self.body_text = plain_text(self.body_html)
             if update_fields is not None:
@@ -382,6 +380,8 @@ class Article(models.Model):
             self.public_slug_before_save() if self._has_changed("slug", update_fields) else None
         )
         super().save(*args, **kwargs)
+        if body_changed:
+            self.keep_body_images()
         self._remember_stored()
         if public_slug and public_slug != self.slug:
             self.keep_old_slug(public_slug)
@@ -396,13 +396,31 @@ class Article(models.Model):
         return article
 
     def clean(self):
-        # A blank focal point means the centre of the picture.
-        self.focal_x = 0.5 if self.focal_x is None else self.focal_x
-        self.focal_y = 0.5 if self.focal_y is None else self.focal_y
-        if self.lead_image and not self.lead_image_alt.strip():
+        if self.lead_image_id and not self.lead_alt().strip():
             raise ValidationError(
-                {"lead_image_alt": "Describe the lead image for readers who cannot see it."}
+                {
+                    "lead_image_alt": "Describe the lead image for readers who cannot see it "
+                    "(here, or once for every story in the library)."
+                }
             )
+
+    def keep_body_images(self):
+        """Point body_images at the library pictures the body names (unknown ids left out)."""
+        from library.models import Image
+
+        named = Image.objects.filter(pk__in=picture_ids(self.body_html))
+        self.body_images.set(named)
+
+    # The lead image's words as readers get them: this story's override, else the library's.
+
+    def lead_alt(self):
+        return self.lead_image_alt or (self.lead_image.alt if self.lead_image_id else "")
+
+    def lead_caption(self):
+        return self.lead_image_caption or (self.lead_image.caption if self.lead_image_id else "")
+
+    def lead_credit(self):
+        return self.lead_image_credit or (self.lead_image.credit if self.lead_image_id else "")
 
     def public_slug_before_save(self):
         """The slug readers may have seen, if the stored article has ever been published."""
@@ -513,6 +531,8 @@ class Article(models.Model):
             *(f"tag:{pk}" for pk in tag_ids),
             *(f"related:section:{self.section_id}:{w}" for w in weeks),
             *(f"related:tag:{pk}:{w}" for pk in tag_ids for w in weeks),
+            # Its pictures' words and renditions (library/models.py).
+            *(f"image:{pk}" for pk in {self.lead_image_id, *picture_ids(self.body_html)} if pk),
         }
 
     def listing(self):

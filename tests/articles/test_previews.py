@@ -171,13 +171,13 @@ def test_preview_links_are_made_by_post_only(desk):
 def test_preview_query_counts_are_fixed(desk, client, django_assert_num_queries):
     draft = make_draft(tags=["a", "b"])
     link = share(desk, draft)
-    # 1 session, 2 user, 3 article + section, 4 bylines, 5 sources, 6 tags, 7 lead-image
-    # renditions, 8 corrections, 9 nav sections
-    with django_assert_num_queries(9):
+    # 1 session, 2 user, 3 article + section (+ lead image), 4 bylines, 5 sources, 6 tags,
+    # 7 corrections, 8 nav sections (the lead image's renditions: one more, with a picture)
+    with django_assert_num_queries(8):
         assert desk.get(reverse("articles:preview", args=[draft.pk])).status_code == 200
     # 1 link + its creator, 2 log the access, 3 article + section, 4 bylines, 5 sources,
-    # 6 tags, 7 lead-image renditions, 8 corrections, 9 nav sections
-    with django_assert_num_queries(9):
+    # 6 tags, 7 corrections, 8 nav sections
+    with django_assert_num_queries(8):
         assert client.get(link.get_absolute_url()).status_code == 200
 
 

@@ -182,15 +182,16 @@ def test_article_page_query_count_is_fixed(client, django_assert_num_queries):
     article = make_article(section=section, tags=["a", "b"])
     for _ in range(3):
         make_article(section=section, tags=["a"])
-    # 1 article + section, 2 bylines + authors, 3 sources, 4 tags, 5 lead-image renditions,
-    # 6 corrections, 7 related, 8 nav sections, 9 comment settings with the comment counts
-    # (no thread to read: tests/comments/test_reader.py pins the page with comments)
-    with django_assert_num_queries(9):
+    # 1 article + section + lead image, 2 bylines + authors, 3 sources, 4 tags,
+    # 5 corrections, 6 related, 7 nav sections, 8 comment settings with the comment counts
+    # (no lead-image renditions without a picture; no thread to read: tests/comments/test_reader.py
+    # pins the page with comments)
+    with django_assert_num_queries(8):
         client.get(article.get_absolute_url())
     _enrich(article, 5)
     for _ in range(5):
         make_article(section=section, tags=["b"])
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         assert client.get(article.get_absolute_url()).status_code == 200
 
 

@@ -1,10 +1,6 @@
-import io
-
 import pytest
-from django.core.files.base import ContentFile
-from PIL import Image
 
-from tests.factories import make_article
+from tests.factories import make_article, make_image
 
 
 @pytest.fixture(autouse=True)
@@ -14,16 +10,15 @@ def media_root(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
-def jpeg(width=1600, height=900, name="lead.jpg"):
-    """A real JPEG of the given size, ready to assign to Article.lead_image."""
-    buffer = io.BytesIO()
-    Image.new("RGB", (width, height), (200, 40, 40)).save(buffer, "JPEG")
-    return ContentFile(buffer.getvalue(), name=name)
+def jpeg(width=1600, height=900):
+    """A library picture of a real JPEG of the given size, ready to lead a story."""
+    return make_image(size=(width, height))
 
 
 @pytest.fixture
 def publish_with_picture(django_capture_on_commit_callbacks):
-    """Save an article with a lead image and run what happens after the commit."""
+    """Save an article with a library lead image and run what happens after the commit (the
+    picture's renditions are made)."""
 
     def publish(width=1600, height=900, **overrides):
         with django_capture_on_commit_callbacks(execute=True):

@@ -46,9 +46,9 @@ def test_site_feed_parses_cleanly_with_hostile_headline_and_every_field(client, 
     assert entry.published_parsed is not None and entry.updated_parsed is not None
     # No renditions yet (they are made after the commit): the original picture.
     (enclosure,) = entry.enclosures
-    assert enclosure.href == "http://testserver" + article.lead_image.url
+    assert enclosure.href == "http://testserver" + article.lead_image.file.url
     assert enclosure.type == "image/jpeg"
-    assert int(enclosure.length) == article.lead_image.size
+    assert int(enclosure.length) == article.lead_image.file.size
 
 
 @pytest.mark.parametrize(
@@ -63,7 +63,7 @@ def test_enclosure_is_the_16_9_jpeg_rendition_with_its_true_length(
     client, publish_with_picture, media_root, name, picture, rendition_width
 ):
     article = publish_with_picture(*picture)
-    rendition = article.renditions.get(crop="16:9", format="jpeg", width=rendition_width)
+    rendition = article.lead_image.renditions.get(crop="16:9", format="jpeg", width=rendition_width)
     (entry,) = parse(client, reverse(name)).entries
     (enclosure,) = entry.enclosures
     assert enclosure.href == "http://testserver" + rendition.file.url
@@ -174,6 +174,6 @@ def test_feed_query_count_is_fixed(client, django_assert_num_queries, publish_wi
 @pytest.mark.parametrize("name", SITE_FEEDS)
 def test_a_lead_image_missing_from_storage_does_not_break_the_feed(client, name):
     article = make_article(lead_image=jpeg(), lead_image_alt="A harbour at dusk")
-    article.lead_image.storage.delete(article.lead_image.name)
+    article.lead_image.file.storage.delete(article.lead_image.file.name)
     (entry,) = parse(client, reverse(name)).entries
-    assert entry.enclosures[0].href == "http://testserver" + article.lead_image.url
+    assert entry.enclosures[0].href == "http://testserver" + article.lead_image.file.url

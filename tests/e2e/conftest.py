@@ -18,6 +18,7 @@ from pytest_django.live_server_helper import LiveServer
 from articles.models import Article
 from articles.roles import sync_role_groups
 from articles.views import LIST_PAGE_SIZE
+from library.models import Image as LibraryImage
 from tests.factories import (
     make_article,
     make_author,
@@ -140,10 +141,13 @@ def reader_site(media_root, now):
         authors=[reporter, make_author(name="Grace Hopper", slug="grace-hopper")],
         sources=2,
         tags=["coast", "flooding"],
-        lead_image=save_lead_image(media_root),
-        lead_image_alt="Waves breaking over the harbour wall at dusk",
-        lead_image_caption="The north wall at high water.",
-        lead_image_credit="Photo: Ada Reporter",
+        lead_image=LibraryImage.objects.create(
+            file=save_lead_image(media_root),
+            title="Harbour wall",
+            alt="Waves breaking over the harbour wall at dusk",
+            caption="The north wall at high water.",
+            credit="Photo: Ada Reporter",
+        ),
         published_at=now,
         first_published_at=now,
     )

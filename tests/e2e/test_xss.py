@@ -25,7 +25,7 @@ TRAP_PRINT = "window.print = () => { window.__xss = 'print'; };"
 def hostile_newsroom(media_root):
     newsroom = seed_hostile_newsroom()
     for article in newsroom.articles:  # Their pictures exist, as they would on the site.
-        save_lead_image(media_root, article.lead_image.name, size=(80, 45))
+        save_lead_image(media_root, article.lead_image.file.name, size=(80, 45))
     return newsroom
 
 

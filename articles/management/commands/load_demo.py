@@ -18,6 +18,7 @@ from PIL import Image, ImageDraw, ImageFilter
 
 from articles.importer import parse_draft_file
 from articles.models import Article, Author, Section
+from library.models import Image as LibraryImage
 
 DRAFTS_DIR = Path(__file__).resolve().parents[2] / "demo"
 
@@ -155,25 +156,15 @@ class Command(BaseCommand):
         )
 
     def add_lead_image(self, article):
+        """Put a drawn picture into the library, described there, and lead the story with it."""
         start, end, colours = SECTIONS[article.section.slug][2]
-        article.lead_image_alt = (
-            f"Abstract illustration: translucent circles over a {colours} gradient."
+        article.lead_image = LibraryImage.objects.create(
+            file=ContentFile(draw_lead_image(article.slug, start, end), f"{article.slug}.jpg"),
+            title=article.headline[:200],
+            alt=f"Abstract illustration: translucent circles over a {colours} gradient.",
+            credit=IMAGE_CREDIT,
         )
-        article.lead_image_credit = IMAGE_CREDIT
-        article.lead_image.save(
-            f"{article.slug}.jpg",
-            ContentFile(draw_lead_image(article.slug, start, end)),
-            save=False,
-        )
-        article.save(
-            update_fields=[
-                "lead_image",
-                "lead_image_width",
-                "lead_image_height",
-                "lead_image_alt",
-                "lead_image_credit",
-            ]
-        )
+        article.save(update_fields=["lead_image"])
 
     def create_staff(self):
         User = get_user_model()

@@ -1,4 +1,5 @@
-"""Lead-image uploads through the admin: only real images, re-encoded under a new name."""
+"""Pictures put into the library through the admin: only real images, re-encoded under a new
+name; a story leads with one and saves again without re-judging it."""
 
 import io
 import logging
@@ -8,9 +9,10 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from PIL import Image
 
-from articles.models import Article
+from library.models import Image as LibraryImage
 from tests.articles.change_form import change_form_data, change_url
 from tests.factories import make_article
 
@@ -29,14 +31,21 @@ def image_bytes(image_format, size=(32, 24), **save_options):
     return output.getvalue()
 
 
-def upload(admin_client, article, name, content):
-    data = change_form_data(
-        admin_client,
-        article,
-        lead_image=SimpleUploadedFile(name, content),
-        lead_image_alt="A teal square",
-    )
-    return admin_client.post(change_url(article), data)
+def upload(admin_client, name, content):
+    """The library's add form, as the desk fills it in."""
+    data = {
+        "file": SimpleUploadedFile(name, content),
+        "title": "Teal square",
+        "alt": "A teal square",
+        "focal_x": "0.5",
+        "focal_y": "0.5",
+        "tags": "",
+    }
+    return admin_client.post(reverse("admin:library_image_add"), data)
+
+
+def stored():
+    return LibraryImage.objects.latest("pk")
 
 
 @pytest.mark.parametrize(
@@ -45,28 +54,25 @@ def upload(admin_client, article, name, content):
 def test_accepted_image_is_reencoded_under_a_generated_name(
     admin_client, media_root, image_format, extension
 ):
-    article = make_article()
     original = image_bytes(image_format) + b"<script>alert(1)</script>"  # A polyglot's tail.
-    response = upload(admin_client, article, "../../evil.html.png", original)
+    response = upload(admin_client, "../../evil.html.png", original)
     assert response.status_code == 302
-    article.refresh_from_db()
-    stored = Path(article.lead_image.path)
-    assert stored.is_relative_to(media_root / "lead")
-    assert stored.suffix == f".{extension}"
-    assert len(stored.stem) == 32 and "evil" not in stored.name
-    assert b"<script>" not in stored.read_bytes()
-    assert (article.lead_image_width, article.lead_image_height) == (32, 24)
-    with Image.open(stored) as image:
+    picture = stored()
+    path = Path(picture.file.path)
+    assert path.is_relative_to(media_root / "library")
+    assert path.suffix == f".{extension}"
+    assert len(path.stem) == 32 and "evil" not in path.name
+    assert b"<script>" not in path.read_bytes()
+    assert (picture.width, picture.height) == (32, 24)
+    with Image.open(path) as image:
         assert image.format == image_format
 
 
 def test_jpeg_metadata_is_dropped(admin_client):
-    article = make_article()
     exif = Image.Exif()
     exif[0x010E] = "shot at the reporter's home address"  # ImageDescription
-    upload(admin_client, article, "photo.jpg", image_bytes("JPEG", exif=exif.tobytes()))
-    article.refresh_from_db()
-    with Image.open(article.lead_image.path) as image:
+    upload(admin_client, "photo.jpg", image_bytes("JPEG", exif=exif.tobytes()))
+    with Image.open(stored().file.path) as image:
         assert not image.getexif()
 
 
@@ -88,14 +94,14 @@ HTML = b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>"
     ],
 )
 def test_anything_but_a_real_jpeg_png_webp_or_gif_is_refused(admin_client, name, content, caplog):
-    article = make_article(headline="Kept as typed")
     with caplog.at_level(logging.WARNING, logger="newsroom.security"):
-        response = upload(admin_client, article, name, content)
+        response = upload(admin_client, name, content)
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors
-    assert f"“{name}” was refused" in errors["lead_image"][0]
-    assert "JPEG, PNG, WebP or GIF" in errors["lead_image"][0]
-    assert Article.objects.get(pk=article.pk).lead_image == ""
+    assert f"“{name}” was refused" in errors["file"][0]
+    assert "JPEG, PNG, WebP or GIF" in errors["file"][0]
+    assert response.context["adminform"].form["title"].value() == "Teal square"  # kept
+    assert not LibraryImage.objects.exists()
     refused = [r for r in caplog.records if r.getMessage() == "upload_refused"]
     assert refused and refused[0].fields["file"] == name
 
@@ -111,30 +117,28 @@ def png_claiming(width, height):
 @pytest.mark.parametrize("side", [2_000, 20_000])
 def test_decompression_bomb_is_refused_before_decoding(admin_client, settings, side):
     settings.LEAD_IMAGE_MAX_PIXELS = 1_000_000
-    response = upload(admin_client, make_article(), "bomb.png", png_claiming(side, side))
-    error = response.context["adminform"].form.errors["lead_image"][0]
+    response = upload(admin_client, "bomb.png", png_claiming(side, side))
+    error = response.context["adminform"].form.errors["file"][0]
     assert "than this site accepts" in error
 
 
 def test_oversized_file_is_refused_naming_the_limit(admin_client, settings):
     settings.LEAD_IMAGE_MAX_BYTES = 1024
-    response = upload(
-        admin_client, make_article(), "big.png", image_bytes("PNG", size=(400, 400)) + bytes(2048)
-    )
-    error = response.context["adminform"].form.errors["lead_image"][0]
+    response = upload(admin_client, "big.png", image_bytes("PNG", size=(400, 400)) + bytes(2048))
+    error = response.context["adminform"].form.errors["file"][0]
     assert "the limit is 1.0" in error
 
 
 def test_an_illustrated_story_saves_again_without_a_new_upload(admin_client):
-    article = make_article()
-    assert upload(admin_client, article, "square.png", image_bytes("PNG")).status_code == 302
-    article.refresh_from_db()
-    stored = article.lead_image.name
+    assert upload(admin_client, "square.png", image_bytes("PNG")).status_code == 302
+    picture = stored()
+    article = make_article(lead_image=picture)
     data = change_form_data(admin_client, article, headline="Re-saved with its picture")
+    assert data["lead_image"] == [str(picture.pk)]
     assert admin_client.post(change_url(article), data).status_code == 302
     article.refresh_from_db()
-    assert article.headline == "Re-saved with its picture" and article.lead_image.name == stored
-    article.full_clean()  # The stored picture is not re-validated as if it were an upload.
+    assert article.headline == "Re-saved with its picture" and article.lead_image == picture
+    picture.full_clean()  # The stored picture is not re-validated as if it were an upload.
 
 
 def noisy_jpeg(size, quality):
@@ -152,23 +156,19 @@ class TestOneValidationPoint:
     ):
         content = noisy_jpeg((400, 300), quality=30)
         settings.LEAD_IMAGE_MAX_BYTES = len(content)
-        article = make_article()
-        assert upload(admin_client, article, "photo.jpg", content).status_code == 302
-        article.refresh_from_db()
-        assert Path(article.lead_image.path).stat().st_size > settings.LEAD_IMAGE_MAX_BYTES
+        assert upload(admin_client, "photo.jpg", content).status_code == 302
+        assert Path(stored().file.path).stat().st_size > settings.LEAD_IMAGE_MAX_BYTES
 
     def test_a_40_megapixel_jpeg_is_accepted(self, admin_client, settings):
         width, height = 7300, 5479  # 39,996,700 pixels: at the limit of 40,000,000
         assert width * height <= settings.LEAD_IMAGE_MAX_PIXELS
-        article = make_article()
         content = image_bytes("JPEG", size=(width, height), quality=95)
-        assert upload(admin_client, article, "wide.jpg", content).status_code == 302
-        article.refresh_from_db()
-        assert (article.lead_image_width, article.lead_image_height) == (width, height)
+        assert upload(admin_client, "wide.jpg", content).status_code == 302
+        assert (stored().width, stored().height) == (width, height)
 
     def test_the_stored_copy_is_not_judged_by_later_limits(self, admin_client, settings):
-        article = make_article()
-        assert upload(admin_client, article, "photo.jpg", noisy_jpeg((400, 300), 30)) is not None
+        assert upload(admin_client, "photo.jpg", noisy_jpeg((400, 300), 30)).status_code == 302
+        article = make_article(lead_image=stored())
         settings.LEAD_IMAGE_MAX_BYTES, settings.LEAD_IMAGE_MAX_PIXELS = 1, 1
         data = change_form_data(admin_client, article, headline="Saved under new limits")
         assert admin_client.post(change_url(article), data).status_code == 302
