@@ -148,6 +148,7 @@ def links(articles):
     Each carries its page keys (`keys`)."""
     return [
         {
+            "pk": pk,
             "url": address("articles:article", slug),
             "headline": headline,
             "section": section_row(section_name, section_slug),

@@ -40,6 +40,7 @@ ROLE_PERMISSIONS = {
         "articles.publish_article",
         *_crud("articles.byline"),
         *_crud("articles.source"),
+        *_crud("articles.relatedstory"),
         *_crud("articles.section"),
         *_crud("articles.author"),
         *_crud("taggit.tag"),

@@ -196,9 +196,21 @@ class ArticleView(ReaderPage, DetailView):
                 raise
             return redirect(moved.article, permanent=True)
 
+    def related_links(self, article):
+        """The editor's chosen related stories readers may see, in order; the automatic ones
+        fill the rest."""
+        published = Article.objects.published()
+        chosen = pages.links(
+            published.filter(chosen_under__article=article).order_by("chosen_under__position")[
+                :RELATED_COUNT
+            ]
+        )
+        automatic = published.related_to(article).exclude(pk__in=[link["pk"] for link in chosen])
+        return chosen + pages.links(automatic[: RELATED_COUNT - len(chosen)])
+
     def get_context_data(self, **kwargs):
         article = self.object
-        related = pages.links(Article.objects.published().related_to(article)[:RELATED_COUNT])
+        related = self.related_links(article)
         comments = threads.comment_section(
             article,
             sort=self.request.GET.get("comments_sort", ""),

@@ -6,6 +6,7 @@ from articles.models.content import (
     Author,
     Byline,
     ModerationMode,
+    RelatedStory,
     Section,
     Source,
 )
@@ -44,6 +45,7 @@ __all__ = [
     "NotificationOptOut",
     "PreviewAccess",
     "PreviewLink",
+    "RelatedStory",
     "Rendition",
     "Revision",
     "Section",

@@ -6,7 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from taggit.models import Tag, TaggedItem
 
-from articles.models import COMMON_TAG_STORIES, Article, Author, Byline, Source
+from articles.models import COMMON_TAG_STORIES, Article, Author, Byline, RelatedStory, Source
 from tests.discovery.conftest import jpeg
 from tests.factories import make_article, make_author, make_draft, make_section
 
@@ -183,14 +183,16 @@ def test_article_page_query_count_is_fixed(client, django_assert_num_queries):
     for _ in range(3):
         make_article(section=section, tags=["a"])
     # 1 article + section, 2 bylines + authors, 3 sources, 4 tags, 5 lead-image renditions,
-    # 6 corrections, 7 related, 8 nav sections, 9 comment settings with the comment counts,
-    # 10 comment threads with their replies
-    with django_assert_num_queries(10):
+    # 6 corrections, 7 the editor's related stories, 8 the automatic ones, 9 nav sections,
+    # 10 comment settings with the comment counts, 11 comment threads with their replies
+    with django_assert_num_queries(11):
         client.get(article.get_absolute_url())
     _enrich(article, 5)
     for _ in range(5):
         make_article(section=section, tags=["b"])
-    with django_assert_num_queries(10):
+    for position in range(2):
+        RelatedStory.objects.create(article=article, story=make_article(), position=position)
+    with django_assert_num_queries(11):
         assert client.get(article.get_absolute_url()).status_code == 200
 
 
