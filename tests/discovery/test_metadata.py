@@ -144,8 +144,8 @@ def test_metadata_adds_no_query_to_the_article_page(client, django_assert_num_qu
         lead_image=jpeg(),
         lead_image_alt="x",
     )
-    # The article page's pinned ten (tests/articles/test_site.py), metadata included
-    with django_assert_num_queries(10):
+    # The article page's pinned eleven (tests/articles/test_site.py), metadata included
+    with django_assert_num_queries(11):
         client.get(article.get_absolute_url())
 
 
