@@ -52,6 +52,8 @@ ROLE_PERMISSIONS = {
         # Editors watch how moderation goes, but do not moderate; they pick comments.
         "comments.view_moderation_overview",
         "comments.feature_comment",
+        # They arrange and publish the home page (frontpage/).
+        "frontpage.arrange_front_page",
     ],
     # Moderators decide on comments through the moderation pipeline and keep its lists;
     # they see nothing of articles.

@@ -12,6 +12,8 @@ from articles.models import Article, Correction, SlugRedirect
 from articles.search import ranks_newest_only, search_articles
 from comments import threads
 from comments.templatetags.comments import render_comment_block
+from frontpage.models import Layout
+from frontpage.pages import home_page
 from newsroom.errors import error_page
 from newsroom.params import record_id
 
@@ -34,32 +36,20 @@ class ReaderPage:
 
 
 class HomeView(ReaderPage, TemplateView):
+    """The front page as the editors last published it (frontpage/)."""
+
     template_name = "articles/home.html"
-    latest_count = 10
-    per_section = 3
+
+    def get_layout(self):
+        return Layout.objects.live().first()
 
     def get_context_data(self, **kwargs):
-        latest, rails = pages.teasers(
-            pages.rows(
-                Article.objects.published().newest_first()[: self.latest_count + 1],
-                *pages.LEAD_FIELDS,  # the lead story's picture
-            ),
-            # The newest few stories of every featured section, in display order.
-            pages.rows(Article.objects.newest_per_section(self.per_section)),
-        )
-        lead = latest and pages.with_lead_picture(
-            latest[0],
-            css_class="teaser__image",
-            sizes="(min-width: 48rem) 40rem, 100vw",
-            above_fold=True,
-        )
-        self.page_keys = {"front"} | pages.teaser_keys([*latest, *rails])
+        home = home_page(self.get_layout())
+        self.page_keys = home["page_keys"]
+        # A pin or the banner comes down at its moment with no write.
+        self.expires_at = home["expires_at"]
         return super().get_context_data(
-            lead=lead,
-            latest=latest[1:],
-            section_rails=pages.by_section(rails),
-            metadata=metadata.for_page(self.request),
-            **kwargs,
+            **home["context"], metadata=metadata.for_page(self.request), **kwargs
         )
 
 
