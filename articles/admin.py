@@ -19,7 +19,12 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from articles import presence, previews, revisions, workflow
-from articles.admin_inlines import BylineInline, CorrectionInline, SourceInline
+from articles.admin_inlines import (
+    BylineInline,
+    CorrectionInline,
+    RelatedStoryInline,
+    SourceInline,
+)
 from articles.desk import desk_time
 from articles.desk.forms import ArticleEditionForm, TransitionForm
 from articles.desk.views import (
@@ -136,7 +141,7 @@ class ArticleAdmin(AutocompleteByIdMixin, admin.ModelAdmin):
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["section"]
-    inlines = [BylineInline, SourceInline]
+    inlines = [BylineInline, SourceInline, RelatedStoryInline]
     readonly_fields = [
         "image_prompt",
         "first_published_at",

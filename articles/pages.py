@@ -156,6 +156,19 @@ def rendered(stories, *, level, show_dek=False, is_lead=False):
     return [story | {"html": mark_safe(found[f"{variant}:{story['pk']}"][0])} for story in stories]
 
 
+def rendered_home(home):
+    """The home page's context (frontpage/pages.home_page) with each teaser's HTML."""
+    lead = home["lead"]
+    return home | {
+        "lead": lead and rendered([lead], level=2, is_lead=True)[0],
+        "top_stories": rendered(home["top_stories"], level=3, show_dek=True),
+        "latest": rendered(home["latest"], level=3, show_dek=True),
+        "section_rails": [
+            (section, rendered(stories, level=3)) for section, stories in home["section_rails"]
+        ],
+    }
+
+
 def teaser_keys(teasers):
     """The page keys (articles/caching.py) of a page showing these teasers (and the picture
     of those read with LEAD_FIELDS)."""
@@ -181,6 +194,7 @@ def links(articles):
     Each carries its page keys (`keys`)."""
     return [
         {
+            "pk": pk,
             "url": address("articles:article", slug),
             "headline": headline,
             "section": section_row(section_name, section_slug),

@@ -40,6 +40,7 @@ ROLE_PERMISSIONS = {
         "articles.publish_article",
         *_crud("articles.byline"),
         *_crud("articles.source"),
+        *_crud("articles.relatedstory"),
         *_crud("articles.section"),
         *_crud("articles.author"),
         *_crud("taggit.tag"),
@@ -51,6 +52,8 @@ ROLE_PERMISSIONS = {
         # Editors watch how moderation goes, but do not moderate; they pick comments.
         "comments.view_moderation_overview",
         "comments.feature_comment",
+        # They arrange and publish the home page (frontpage/).
+        "frontpage.arrange_front_page",
     ],
     # Moderators decide on comments through the moderation pipeline and keep its lists;
     # they see nothing of articles.

@@ -11,6 +11,8 @@ from articles.headings import heading_or_404
 from articles.models import Article, Correction, SlugRedirect
 from articles.search import ranks_newest_only, search_articles
 from comments import threads
+from frontpage.models import Layout
+from frontpage.pages import home_page
 from newsroom.errors import error_page
 from newsroom.params import record_id
 
@@ -33,30 +35,20 @@ class ReaderPage:
 
 
 class HomeView(ReaderPage, TemplateView):
+    """The front page as the editors last published it (frontpage/)."""
+
     template_name = "articles/home.html"
-    latest_count = 10
-    per_section = 3
+
+    def get_layout(self):
+        return Layout.objects.live().first()
 
     def get_context_data(self, **kwargs):
-        latest, rails = pages.teasers(
-            pages.rows(
-                Article.objects.published().newest_first()[: self.latest_count + 1],
-                *pages.LEAD_FIELDS,  # the lead story's picture
-            ),
-            # The newest few stories of every featured section, in display order.
-            pages.rows(Article.objects.newest_per_section(self.per_section)),
-        )
-        lead = latest and pages.with_lead_picture(
-            latest[0],
-            css_class="teaser__image",
-            sizes="(min-width: 48rem) 40rem, 100vw",
-            above_fold=True,
-        )
-        self.page_keys = {"front"} | pages.teaser_keys([*latest, *rails])
+        home = home_page(self.get_layout())
+        self.page_keys = home["page_keys"]
+        # A pin or the banner comes down at its moment with no write.
+        self.expires_at = home["expires_at"]
         return super().get_context_data(
-            lead=lead and pages.rendered([lead], level=2, is_lead=True)[0],
-            latest=pages.rendered(latest[1:], level=3, show_dek=True),
-            section_rails=pages.by_section(pages.rendered(rails, level=3)),
+            **pages.rendered_home(home["context"]),
             metadata=metadata.for_page(self.request),
             **kwargs,
         )
@@ -195,9 +187,21 @@ class ArticleView(ReaderPage, DetailView):
                 raise
             return redirect(moved.article, permanent=True)
 
+    def related_links(self, article):
+        """The editor's chosen related stories readers may see, in order; the automatic ones
+        fill the rest."""
+        published = Article.objects.published()
+        chosen = pages.links(
+            published.filter(chosen_under__article=article).order_by("chosen_under__position")[
+                :RELATED_COUNT
+            ]
+        )
+        automatic = published.related_to(article).exclude(pk__in=[link["pk"] for link in chosen])
+        return chosen + pages.links(automatic[: RELATED_COUNT - len(chosen)])
+
     def get_context_data(self, **kwargs):
         article = self.object
-        related = pages.links(Article.objects.published().related_to(article)[:RELATED_COUNT])
+        related = self.related_links(article)
         comments = threads.comment_section(
             article,
             sort=self.request.GET.get("comments_sort", ""),

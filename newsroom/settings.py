@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "articles",
     "comments",
     "library",
+    "frontpage",
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,7 @@ register_converter(RecordIdConverter, "id")
 
 urlpatterns = [
     path("admin/desk/", include("articles.desk.urls")),
+    path("admin/front-page/", include("frontpage.urls")),
     # The admin's login, landing moderators on their desk (comments/desk.py).
     path("admin/login/", desk.login),
     path("admin/", admin.site.urls),

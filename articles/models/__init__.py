@@ -6,6 +6,7 @@ from articles.models.content import (
     Author,
     Byline,
     ModerationMode,
+    RelatedStory,
     Section,
     Source,
 )
@@ -45,6 +46,7 @@ __all__ = [
     "PreviewAccess",
     "PreviewLink",
     "BodyImage",
+    "RelatedStory",
     "Revision",
     "Section",
     "SlugRedirect",

@@ -7,7 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -317,6 +317,15 @@ class Article(models.Model):
     )
     kill_notice = models.TextField(
         blank=True, editable=False, help_text="Shown to readers in place of a killed story."
+    )
+    # Chosen by an editor, in order; the automatic related stories fill the rest.
+    related_stories = models.ManyToManyField(
+        "self",
+        through="RelatedStory",
+        through_fields=("article", "story"),
+        symmetrical=False,
+        blank=True,
+        related_name="+",
     )
 
     objects = ArticleQuerySet.as_manager()
@@ -638,3 +647,34 @@ class Source(models.Model):
     def page_keys(self, before):
         """Sources are listed on the story's page."""
         return {f"article:{self.article_id}"}
+
+
+class RelatedStory(models.Model):
+    """A story an editor chose to show under another one, in the editor's order."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="curated_related")
+    story = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="chosen_under")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    objects = PageKeysQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "story"], name="related_story_once"),
+            models.CheckConstraint(
+                condition=~Q(article=F("story")), name="related_story_not_itself"
+            ),
+        ]
+        verbose_name_plural = "related stories"
+
+    def __str__(self):
+        return f"{self.story} under {self.article}"
+
+    def get_absolute_url(self):
+        return self.article.get_absolute_url()
+
+    def page_keys(self, before):
+        """The choice is on the story's own page (the chosen story's headline is its own key)."""
+        rows = [self] if before is None else [self, before]
+        return {f"article:{row.article_id}" for row in rows}

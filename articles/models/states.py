@@ -28,3 +28,5 @@ class EditorialAction(models.TextChoices):
     UNPUBLISH = "unpublish", "Unpublished"
     KILL = "kill", "Killed"
     ASSIGN = "assign", "Assigned"
+    # Not a story's move: the editors published an arrangement of the front page.
+    FRONT_PAGE = "front_page", "Front page published"

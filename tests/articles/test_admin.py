@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from articles import previews, revisions
-from articles.models import Article
+from articles.models import Article, RelatedStory
 from tests.articles.change_form import change_form_data, change_url
 from tests.factories import make_article, make_author, make_correction, make_image
 
@@ -75,15 +75,17 @@ def test_change_form_shows_each_byline_with_its_author_chosen(desk):
 
 def test_change_form_query_count_is_fixed(desk, editor, django_assert_num_queries):
     one_of_each, many = worked_story(1, 1, by=editor), worked_story(8, 3, by=editor)
-    desk.get(change_url(one_of_each))  # Django caches content types once per process
+    for position in range(3):
+        RelatedStory.objects.create(article=many, story=make_article(), position=position)
+    desk.get(change_url(many))  # Django caches content types once per process
     # session, user, 2 permissions, desk sections; the article with its bylines and tags;
     # the version it was opened at; bylines with their authors, sources, corrections; the
     # checklist's source check; latest revision, preview links, desk events; the section
-    # and the assignees to choose from. More bylines, sources, tags, corrections, revisions
-    # and preview links add none.
-    with django_assert_num_queries(18):
+    # and the assignees to choose from; the related stories the editor picked. More bylines,
+    # sources, tags, corrections, revisions, preview links and related stories add none.
+    with django_assert_num_queries(19):
         assert desk.get(change_url(one_of_each)).status_code == 200
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(19):
         assert desk.get(change_url(many)).status_code == 200
 
 

@@ -53,9 +53,9 @@ def test_story_edit_reuses_its_thread_and_shows_the_edit(django_assert_num_queri
     get(article.get_absolute_url())
     article.headline = "Ferry timetable changes in May"
     article.save()
-    # The page's pinned nine with comments, less the page of threads: its fragment is still
+    # The page's pinned ten with comments, less the page of threads: its fragment is still
     # true.
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         html = get(article.get_absolute_url())
     assert "Ferry timetable changes in May" in html and "The 7:10 is gone." in html
 

@@ -6,7 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from taggit.models import Tag, TaggedItem
 
-from articles.models import COMMON_TAG_STORIES, Article, Author, Byline, Source
+from articles.models import COMMON_TAG_STORIES, Article, Author, Byline, RelatedStory, Source
 from tests.discovery.conftest import jpeg
 from tests.factories import make_article, make_author, make_draft, make_section
 
@@ -183,30 +183,33 @@ def test_article_page_query_count_is_fixed(client, django_assert_num_queries):
     for _ in range(3):
         make_article(section=section, tags=["a"])
     # 1 article + section + lead image, 2 bylines + authors, 3 sources, 4 tags,
-    # 5 corrections, 6 related, 7 nav sections, 8 comment settings with the comment counts
-    # (no lead-image renditions without a picture; no thread to read: tests/comments/test_reader.py
-    # pins the page with comments)
-    with django_assert_num_queries(8):
+    # 5 corrections, 6 the editor's related stories, 7 the automatic ones, 8 nav sections,
+    # 9 comment settings with the comment counts (no lead-image renditions without a
+    # picture; no thread to read: tests/comments/test_reader.py pins the page with comments)
+    with django_assert_num_queries(9):
         client.get(article.get_absolute_url())
     _enrich(article, 5)
     for _ in range(5):
         make_article(section=section, tags=["b"])
-    with django_assert_num_queries(8):
+    for position in range(2):
+        RelatedStory.objects.create(article=article, story=make_article(), position=position)
+    with django_assert_num_queries(9):
         assert client.get(article.get_absolute_url()).status_code == 200
 
 
 def test_home_query_count_is_fixed(client, django_assert_num_queries):
     make_article()
-    # 1 latest + section, 2 section rails, 3 the bylines of both, 4 nav sections
-    with django_assert_num_queries(4):
+    # 1 the live front page (none yet), 2 latest + section, 3 section rails, 4 the bylines
+    # of both, 5 nav sections
+    with django_assert_num_queries(5):
         client.get(reverse("articles:home"))
     for _ in range(6):
         _enrich(make_article(section=make_section()), 2)
-    with django_assert_num_queries(4):
-        assert client.get(reverse("articles:home")).status_code == 200
-    # 5 the lead's renditions, when it has a picture
-    make_article(lead_image=jpeg(1000, 500), lead_image_alt="A reef")
     with django_assert_num_queries(5):
+        assert client.get(reverse("articles:home")).status_code == 200
+    # 6 the lead's renditions, when it has a picture
+    make_article(lead_image=jpeg(1000, 500), lead_image_alt="A reef")
+    with django_assert_num_queries(6):
         assert client.get(reverse("articles:home")).status_code == 200
 
 

@@ -229,18 +229,19 @@ def test_article_page_with_comments_runs_a_fixed_number_of_queries(
 ):
     article = make_article()
     # 1 article + section (+ lead image), 2 bylines, 3 sources, 4 tags, 5 corrections,
-    # 6 related, 7 nav sections, 8 comment settings with the comment counts,
-    # 9 the page of threads with their replies (none to read when nothing is published)
-    with django_assert_num_queries(8):
+    # 6 the editor's related stories, 7 the automatic ones, 8 nav sections, 9 comment
+    # settings with the comment counts, 10 the page of threads with their replies (none to
+    # read when nothing is published)
+    with django_assert_num_queries(9):
         assert "No comments yet" in client.get(article.get_absolute_url()).content.decode()
     top = make_comment(article=article)
     make_comment(article=article, parent=top)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         client.get(article.get_absolute_url())
     for _ in range(6):
         thread = make_comment(article=article, is_by_staff=True)
         for _ in range(3):
             make_comment(article=article, parent=thread)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         html = client.get(article.get_absolute_url()).content.decode()
     assert html.count('class="comment"') == 2 + 6 * 4

@@ -271,11 +271,12 @@ def test_article_page_queries_stay_flat_with_picks_likes_and_deep_threads(
             make_comment(article=article, parent=make_comment(article=article, parent=deep))
 
     # 1 article + section (+ lead image), 2 bylines, 3 sources, 4 tags, 5 corrections,
-    # 6 related, 7 nav sections, 8 comment settings with the comment, thread and pick
-    # counts, 9 the page of threads with all their replies (none with no comments)
+    # 6 the editor's related stories, 7 the automatic ones, 8 nav sections, 9 comment
+    # settings with the comment, thread and pick counts, 10 the page of threads with all
+    # their replies (none with no comments)
     for threads in [0, 40, 160]:  # 0, then 200, then 1,000 comments
         grow(threads)
-        with django_assert_num_queries(9 if threads else 8):
+        with django_assert_num_queries(10 if threads else 9):
             html = Client().get(article.get_absolute_url(), {"comments_sort": sort})
         assert html.status_code == 200
     assert Comment.objects.count() == 1000

@@ -144,9 +144,9 @@ def test_metadata_adds_no_query_to_the_article_page(client, django_assert_num_qu
         lead_image=jpeg(),
         lead_image_alt="x",
     )
-    # The article page's pinned eight with no comments (tests/articles/test_site.py) and the
+    # The article page's pinned nine with no comments (tests/articles/test_site.py) and the
     # lead image's renditions, metadata included
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         client.get(article.get_absolute_url())
 
 

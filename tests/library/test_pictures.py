@@ -80,10 +80,11 @@ def test_an_article_with_three_body_pictures_has_a_fixed_query_count(
         body="\n\n".join(f"Paragraph.\n\n[[image {image.pk}]]" for image in body),
     )
     # 1 article + section + lead image, 2 the lead image's renditions, 3 bylines + authors,
-    # 4 sources, 5 tags, 6 corrections, 7 related, 8 nav sections, 9 comment settings,
-    # 10 the body's pictures, 11 their renditions (whatever their number); no comment threads
+    # 4 sources, 5 tags, 6 corrections, 7 the editor's related stories, 8 the automatic ones,
+    # 9 nav sections, 10 comment settings, 11 the body's pictures, 12 their renditions
+    # (whatever their number); no comment threads
     # to read without comments
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         response = client.get(article.get_absolute_url())
     assert (
         len(

@@ -238,6 +238,9 @@ STAFF_PAGES = {
     "comments:queue": ("login", "denied", "denied", "denied", "denied", "open", "open"),
     "comments:log": ("login", "denied", "denied", "denied", "denied", "open", "open"),
     "comments:overview": ("login", "denied", "denied", "open", "open", "open", "open"),
+    # Only editors arrange, preview and publish the front page.
+    "frontpage:edit": ("login", "login", "denied", "edit", "edit", "denied", "edit"),
+    "frontpage:preview": ("login", "login", "denied", "open", "open", "denied", "open"),
 }
 
 
