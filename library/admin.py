@@ -41,10 +41,19 @@ class ImageSelect(AutocompleteSelect):
     def get_url(self):
         return reverse("admin:library_image_choices")
 
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        # select2 names its box by what it shows: with no picture chosen, that is this.
+        attrs = super().build_attrs(base_attrs, extra_attrs)
+        attrs["data-placeholder"] = "Type to search the library"
+        return attrs
+
     @property
     def media(self):
+        # Listed after jquery.init.js, so that the form's merged media cannot put the script
+        # before the django.jQuery and select2 it uses.
         return super().media + forms.Media(
-            js=["library/choose-image.js"], css={"all": ["library/library.css"]}
+            js=["admin/js/jquery.init.js", "library/choose-image.js"],
+            css={"all": ["library/library.css"]},
         )
 
 
