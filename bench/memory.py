@@ -58,6 +58,7 @@ def main():
             errors += status != 200
             if n in (args.sample_at, args.requests):
                 samples.append((n, worker_rss_kb(server)))
+                print(f"{samples[-1][1] / 1024:.1f} MiB after {n:,} requests", flush=True)
     finally:
         server.terminate()
         server.wait(timeout=30)
