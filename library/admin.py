@@ -1,7 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
-from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import JsonResponse
@@ -14,6 +13,7 @@ from articles.images import LeadImageField
 from library.models import Image
 from library.pictures import thumbnail
 from library.upload import add_many
+from newsroom.admin import RecordIdAutocompleteSelect
 
 
 class UseFilter(admin.SimpleListFilter):
@@ -35,7 +35,7 @@ class ImageChoices(AutocompleteJsonView):
         return super().serialize_result(obj, to_field_name) | {"thumbnail": url}
 
 
-class ImageSelect(AutocompleteSelect):
+class ImageSelect(RecordIdAutocompleteSelect):
     """Choose a library image by typing: thumbnails in the list (with ImageChoices)."""
 
     def get_url(self):

@@ -174,11 +174,11 @@ class TestRevisionNumbers:
 
 
 class TestAutocompleteIds:
-    """The desk's autocomplete fields (section, byline author, author's account, corrected
-    story): a refused id is drawn back as no choice."""
+    """The desk's autocomplete fields (section, byline author, lead image, related story,
+    author's account, corrected story): a refused id is drawn back as no choice."""
 
-    @pytest.mark.parametrize("value", [" ", "٣", "-1", "9" * 30, "abc"])
-    @pytest.mark.parametrize("field", ["section", "bylines-0-author"])
+    @pytest.mark.parametrize("value", [" ", "٣", "-1", "9" * 30, "abc", ":"])
+    @pytest.mark.parametrize("field", ["section", "bylines-0-author", "lead_image"])
     def test_the_change_form_refuses_it_and_draws_again(self, admin_client, field, value):
         from tests.articles.change_form import change_form_data, change_url
 
