@@ -259,6 +259,10 @@ BAN_FIELDS = ["expires_at", "note", "created_at", "created_by_id"]
 def _place_ban(kind, value, fields):
     """Ban `value`, or change the ban already on it; returns how to take this back."""
     model = BAN_MODELS[kind]
+    # As the ban will store it: "Sam@Example.org" must find the ban on "sam@example.org".
+    unsaved = model(**{kind: value})
+    unsaved.normalise()
+    value = getattr(unsaved, kind)
     existing = model.objects.filter(**{kind: value}).first()
     before = {name: getattr(existing, name) for name in BAN_FIELDS} if existing else None
     ban, _ = model.objects.update_or_create(**{kind: value}, defaults=fields)

@@ -260,6 +260,13 @@ def test_ban_author_by_email_only_for_good(moderator_client):
     assert comment.status == "pending"
 
 
+def test_ban_of_an_address_written_with_capitals_changes_the_ban_already_on_it(moderator_client):
+    BannedEmail.objects.create(email="sam@example.org", note="earlier")
+    comment = make_comment(email="Sam@Example.org", status="pending")
+    card(moderator_client, comment, "ban")
+    assert BannedEmail.objects.get().note == f"Banned from comment {comment.pk}"
+
+
 def test_bulk_actions_decide_every_selected_comment(moderator_client, moderator):
     comments = [make_comment(status="pending") for _ in range(3)]
     untouched = make_comment(status="pending")
