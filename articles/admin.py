@@ -52,6 +52,8 @@ from newsroom.params import record_id
 
 State = ArticleStatus
 # The admin's name for each permission a bulk move needs (its has_<name>_permission method).
+BADGE = '<span class="desk-badge desk-badge--{}">{}</span>'
+
 BULK_PERMISSION_NAMES = {
     workflow.SUBMIT_PERMISSION: "submit",
     workflow.PUBLISH_PERMISSION: "publish",
@@ -432,10 +434,8 @@ class ArticleAdmin(AutocompleteByIdMixin, admin.ModelAdmin):
     def state_badge(self, article):
         status = article.shown_status
         if status == State.DRAFT and article.last_move == workflow.Action.RETURN:
-            return format_html('<span class="desk-badge desk-badge--draft">Returned</span>')
-        return format_html(
-            '<span class="desk-badge desk-badge--{}">{}</span>', status, status.label
-        )
+            return format_html(BADGE, "draft", "Returned")
+        return format_html(BADGE, status, status.label)
 
     @admin.display(description="bylines")
     def byline_names(self, article):
