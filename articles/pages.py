@@ -257,7 +257,7 @@ def story(article):
             {"name": author.name, "url": address("articles:author", author.slug)}
             for author in article.byline_authors
         ],
-        "published": published or {"iso": "", "text": ""},  # a draft, in its preview
+        "published": published,  # None for a draft, in its preview
         "updated": article.was_updated and shown_date(article.updated_at, "j F Y, H:i T"),
         "picture": article.lead_image
         and picture(
