@@ -6,7 +6,7 @@ templates/jinja2/; every other page (the admin, the comment desk, forms, errors)
 Django's template language.
 """
 
-from functools import cache
+from functools import lru_cache
 
 from django.template import engines
 from django.template.backends.utils import csrf_input_lazy
@@ -19,7 +19,9 @@ from jinja2 import Environment
 from articles.search import highlight
 
 
-@cache
+# Bounded: templates name fixed pages today, but a template that passed a story's slug must
+# not grow the cache with the archive.
+@lru_cache(maxsize=256)
 def _url(name, args, script_prefix):
     return reverse(name, args=args)
 
