@@ -5,7 +5,8 @@
     DATABASE_URL=sqlite:////tmp/replay.sqlite3 python bench/replay.py --seconds 60 --write
 
 Three runs of --seconds each against one gunicorn sync worker (pinned to core 0, the readers
-on core 1), each starting with empty caches:
+on core 1), each starting with empty caches (--warm N: N seconds of readers alone first,
+not counted, for the steady state a site in production is in):
 
   whole-site  every write renews every page, as the previous release's one content version did
   keys        a write renews only the pages that show what it changed (articles/caching.py)
@@ -116,7 +117,7 @@ def zipf_weights(count):
     return list(itertools.accumulate(1 / (rank**ZIPF_S) for rank in range(1, count + 1)))
 
 
-def read_loop(front, stories, weights, sections, stop, tally, lock, seed):
+def read_loop(front, stories, weights, sections, counting, stop, tally, lock, seed):
     rng = random.Random(seed)
     local = {"requests": 0, "app": 0, "page_hits": 0, "varnish_hits": 0}
     while not stop.is_set():
@@ -129,6 +130,8 @@ def read_loop(front, stories, weights, sections, stop, tally, lock, seed):
             slug = rng.choices(stories, cum_weights=weights)[0][0]
             path = f"/article/{slug}/"
         _, headers, _ = front.get(path)
+        if not counting.is_set():  # warming the caches up
+            continue
         local["requests"] += 1
         if headers.get("X-Varnish-Cache") == "hit":
             local["varnish_hits"] += 1
@@ -198,8 +201,9 @@ class Desk:
         return body, [f"/article/{slug}/"]
 
 
-def run(mode, seconds, readers, stories, weights, sections):
-    """One run: readers and the desk for `seconds`; returns the figures."""
+def run(mode, seconds, readers, stories, weights, sections, warm=0):
+    """One run: readers and the desk for `seconds`, after `warm` seconds of readers alone
+    that are not counted; returns the figures."""
     from django.test.utils import override_settings
 
     from bench.run import free_port, start_gunicorn
@@ -220,11 +224,11 @@ def run(mode, seconds, readers, stories, weights, sections):
             front_port = varnish_port
         front = Front(front_port)
         tally = dict.fromkeys(["requests", "app", "page_hits", "varnish_hits"], 0)
-        stop, lock = threading.Event(), threading.Lock()
+        counting, stop, lock = threading.Event(), threading.Event(), threading.Lock()
         threads = [
             threading.Thread(
                 target=read_loop,
-                args=(front, stories, weights, sections, stop, tally, lock, seed),
+                args=(front, stories, weights, sections, counting, stop, tally, lock, seed),
             )
             for seed in range(readers)
         ]
@@ -239,6 +243,8 @@ def run(mode, seconds, readers, stories, weights, sections):
         with override_settings(**purging):
             for thread in threads:
                 thread.start()
+            time.sleep(warm)
+            counting.set()
             started = time.monotonic()
             next_publish, next_approve = started + PUBLISH_EVERY, started + APPROVE_EVERY
             while time.monotonic() < started + seconds:
@@ -286,6 +292,9 @@ def main():
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--readers", type=int, default=4)
     parser.add_argument("--modes", default="whole-site,keys,varnish")
+    parser.add_argument(
+        "--warm", type=int, default=0, help="seconds of readers alone first, not counted"
+    )
     parser.add_argument("--write", action="store_true", help="append the table to BENCHMARKS.md")
     args = parser.parse_args()
     os.sched_setaffinity(0, {1})
@@ -297,7 +306,7 @@ def main():
     weights = zipf_weights(len(stories))
     results = []
     for mode in args.modes.split(","):
-        figures = run(mode, args.seconds, args.readers, stories, weights, sections)
+        figures = run(mode, args.seconds, args.readers, stories, weights, sections, args.warm)
         results.append(figures)
         print(
             f"{mode:>10}: {figures['requests']} requests ({figures['req/s']:.0f}/s), "
@@ -320,11 +329,17 @@ def write_table(results, args, story_count):
         f"## Replay: readers over {story_count:,} stories while the desk writes "
         f"({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())})",
         "",
-        f"`python bench/replay.py --seconds {args.seconds} --readers {args.readers}`: one "
-        "gunicorn sync worker on core 0, reader threads and Varnish on core 1 (a shared, "
-        "noisy machine). Zipf-like popularity by recency; an editor publishes every 10 s, "
-        "moderators approve a comment every 2 s; every page a write touched is read right "
-        "after it.",
+        f"`python bench/replay.py --seconds {args.seconds} --readers {args.readers} "
+        f"--warm {args.warm}`: one gunicorn sync worker on core 0, reader threads and Varnish "
+        "on core 1 (a shared, noisy machine). "
+        + (
+            f"Each run starts from empty caches, warmed by {args.warm} s of readers alone "
+            "(not counted). "
+            if args.warm
+            else "Each run starts from empty caches and counts from the first request. "
+        )
+        + "Zipf-like popularity by recency; an editor publishes every 10 s, moderators "
+        "approve a comment every 2 s; every page a write touched is read right after it.",
         "",
         "| run | requests | req/s | page-cache hit share (of requests reaching the app) "
         "| answered by Varnish | writes | pages checked | stale |",
