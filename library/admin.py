@@ -27,6 +27,15 @@ class UseFilter(admin.SimpleListFilter):
         return queryset.unused() if self.value() == "unused" else queryset
 
 
+class TagFilter(admin.RelatedOnlyFieldListFilter):
+    """The tags in use, and the images nobody has tagged yet under a name rather than "-"."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = "tag"
+        self.empty_value_display = "No tags"
+
+
 class ImageChoices(AutocompleteJsonView):
     """The autocomplete's answers, each with its thumbnail (static/library/choose-image.js)."""
 
@@ -64,7 +73,7 @@ class ImageAdmin(admin.ModelAdmin):
     list_display = ["thumbnail", "title", "credit", "uploaded_by", "uploaded_at"]
     list_display_links = ["thumbnail", "title"]
     list_filter = [
-        ("tags", admin.RelatedOnlyFieldListFilter),
+        ("tags", TagFilter),
         ("uploaded_by", admin.RelatedOnlyFieldListFilter),
         ("uploaded_at", admin.DateFieldListFilter),
         UseFilter,
@@ -87,6 +96,10 @@ class ImageAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).with_renditions()
 
+    def view_on_site(self, image):
+        """The picture itself, at its full size (the image's own page is this admin page)."""
+        return image.file.url
+
     def get_urls(self):
         upload = self.admin_site.admin_view(self.bulk_upload_view)
         choices = self.admin_site.admin_view(ImageChoices.as_view(admin_site=self.admin_site))
@@ -103,9 +116,11 @@ class ImageAdmin(admin.ModelAdmin):
 
     @admin.display(description="Picture")
     def thumbnail(self, image):
+        # A link to the image's page like the title beside it: it needs a name of its own.
         return format_html(
-            '<img class="library-thumbnail" src="{}" width="{}" height="{}" alt="">',
+            '<img class="library-thumbnail" src="{}" width="{}" height="{}" alt="{}">',
             *thumbnail(image),
+            image.title,
         )
 
     @admin.display(description="Used in")
