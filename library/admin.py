@@ -47,14 +47,10 @@ class ImageChoices(AutocompleteJsonView):
 class ImageSelect(RecordIdAutocompleteSelect):
     """Choose a library image by typing: thumbnails in the list (with ImageChoices)."""
 
+    placeholder = "Type to search the library"
+
     def get_url(self):
         return reverse("admin:library_image_choices")
-
-    def build_attrs(self, base_attrs, extra_attrs=None):
-        # select2 names its box by what it shows: with no picture chosen, that is this.
-        attrs = super().build_attrs(base_attrs, extra_attrs)
-        attrs["data-placeholder"] = "Type to search the library"
-        return attrs
 
     @property
     def media(self):
