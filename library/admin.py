@@ -37,11 +37,16 @@ class TagFilter(admin.RelatedOnlyFieldListFilter):
 
 
 class ImageChoices(AutocompleteJsonView):
-    """The autocomplete's answers, each with its thumbnail (static/library/choose-image.js)."""
+    """The autocomplete's answers, each with its thumbnail (static/library/choose-image.js)
+    and whether the library describes it (the publish checklist, static/desk/checklist.js)."""
 
     def serialize_result(self, obj, to_field_name):
         url, _width, _height = thumbnail(obj)
-        return super().serialize_result(obj, to_field_name) | {"thumbnail": url}
+        return super().serialize_result(obj, to_field_name) | {
+            "thumbnail": url,
+            "has_alt_text": obj.has_alt_text(),
+            "has_credit": obj.has_credit(),
+        }
 
 
 class ImageSelect(RecordIdAutocompleteSelect):
