@@ -72,20 +72,24 @@ def test_clicking_the_picture_sets_its_focal_point(page, media_root, editor):
     image = make_image(size=(800, 600))
     log_in(page, editor)
     page.goto(reverse("admin:library_image_change", args=[image.pk]))
+    # "View on site" opens the picture itself, not this page again.
+    expect(page.get_by_role("link", name="View on site")).to_have_attribute("href", image.file.url)
     picture = page.locator("[data-focal-picker] img")
     picture.scroll_into_view_if_needed()
     box = picture.bounding_box()
-    # Where a picture editor puts the subject: a third across, a quarter down.
-    picture.click(position={"x": box["width"] * 0.3, "y": box["height"] * 0.25})
+    across, down = 0.3, 0.25  # where a picture editor puts the subject
+    picture.click(position={"x": box["width"] * across, "y": box["height"] * down})
+    # The marker shows the point where the click was.
     marker = page.locator(".focal-marker").bounding_box()
-    assert marker["x"] + marker["width"] / 2 == pytest.approx(box["x"] + box["width"] * 0.3, abs=3)
+    centre = (marker["x"] + marker["width"] / 2, marker["y"] + marker["height"] / 2)
+    clicked = (box["x"] + box["width"] * across, box["y"] + box["height"] * down)
+    assert centre == pytest.approx(clicked, abs=3)
     screenshot(page, "library-focal-point-1280")
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
 
     image.refresh_from_db()
-    assert image.focal_x == pytest.approx(0.3, abs=0.01)
-    assert image.focal_y == pytest.approx(0.25, abs=0.01)
+    assert (image.focal_x, image.focal_y) == pytest.approx((across, down), abs=0.01)
 
 
 def test_library_pages_have_no_accessibility_violations(page, media_root, editor):
@@ -95,6 +99,8 @@ def test_library_pages_have_no_accessibility_violations(page, media_root, editor
     for n in range(3):
         make_image(title=f"Quay picture {n}", size=(640, 480))
     log_in(page, editor)
+    page.goto(reverse("admin:library_image_changelist"))
+    expect(page.get_by_role("link", name="No tags")).to_be_visible()  # not "-"
     pages = {
         "library-list": reverse("admin:library_image_changelist"),
         "library-upload": reverse("admin:library_image_upload"),
