@@ -50,8 +50,12 @@ class StoryChooser(RecordIdAutocompleteSelect):
     """The admin's autocomplete over the stories readers see; without JavaScript, a plain
     list of the newest of them and the one already chosen."""
 
-    def __init__(self, stories, **kwargs):
-        super().__init__(Slot._meta.get_field("article"), admin.site, **kwargs)
+    placeholder = "Type to search published stories"
+
+    def __init__(self, stories):
+        # The box takes its column's width: headlines are long.
+        attrs = {"data-width": "100%"}
+        super().__init__(Slot._meta.get_field("article"), admin.site, attrs=attrs)
         self.stories = stories
 
     def optgroups(self, name, value, attr=None):

@@ -27,25 +27,35 @@ class UseFilter(admin.SimpleListFilter):
         return queryset.unused() if self.value() == "unused" else queryset
 
 
+class TagFilter(admin.RelatedOnlyFieldListFilter):
+    """The tags in use, and the images nobody has tagged yet under a name rather than "-"."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = "tag"
+        self.empty_value_display = "No tags"
+
+
 class ImageChoices(AutocompleteJsonView):
-    """The autocomplete's answers, each with its thumbnail (static/library/choose-image.js)."""
+    """The autocomplete's answers, each with its thumbnail (static/library/choose-image.js)
+    and whether the library describes it (the publish checklist, static/desk/checklist.js)."""
 
     def serialize_result(self, obj, to_field_name):
         url, _width, _height = thumbnail(obj)
-        return super().serialize_result(obj, to_field_name) | {"thumbnail": url}
+        return super().serialize_result(obj, to_field_name) | {
+            "thumbnail": url,
+            "has_alt_text": obj.has_alt_text(),
+            "has_credit": obj.has_credit(),
+        }
 
 
 class ImageSelect(RecordIdAutocompleteSelect):
     """Choose a library image by typing: thumbnails in the list (with ImageChoices)."""
 
+    placeholder = "Type to search the library"
+
     def get_url(self):
         return reverse("admin:library_image_choices")
-
-    def build_attrs(self, base_attrs, extra_attrs=None):
-        # select2 names its box by what it shows: with no picture chosen, that is this.
-        attrs = super().build_attrs(base_attrs, extra_attrs)
-        attrs["data-placeholder"] = "Type to search the library"
-        return attrs
 
     @property
     def media(self):
@@ -64,7 +74,7 @@ class ImageAdmin(admin.ModelAdmin):
     list_display = ["thumbnail", "title", "credit", "uploaded_by", "uploaded_at"]
     list_display_links = ["thumbnail", "title"]
     list_filter = [
-        ("tags", admin.RelatedOnlyFieldListFilter),
+        ("tags", TagFilter),
         ("uploaded_by", admin.RelatedOnlyFieldListFilter),
         ("uploaded_at", admin.DateFieldListFilter),
         UseFilter,
@@ -87,6 +97,10 @@ class ImageAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).with_renditions()
 
+    def view_on_site(self, image):
+        """The picture itself, at its full size (the image's own page is this admin page)."""
+        return image.file.url
+
     def get_urls(self):
         upload = self.admin_site.admin_view(self.bulk_upload_view)
         choices = self.admin_site.admin_view(ImageChoices.as_view(admin_site=self.admin_site))
@@ -103,9 +117,11 @@ class ImageAdmin(admin.ModelAdmin):
 
     @admin.display(description="Picture")
     def thumbnail(self, image):
+        # A link to the image's page like the title beside it: it needs a name of its own.
         return format_html(
-            '<img class="library-thumbnail" src="{}" width="{}" height="{}" alt="">',
+            '<img class="library-thumbnail" src="{}" width="{}" height="{}" alt="{}">',
             *thumbnail(image),
+            image.title,
         )
 
     @admin.display(description="Used in")

@@ -103,6 +103,12 @@ class Image(models.Model):
             .order_by("-created_at", "-pk")
         )
 
+    def has_alt_text(self):
+        return bool(self.alt.strip())
+
+    def has_credit(self):
+        return bool(self.credit.strip())
+
     def source_key(self):
         """What the renditions are made from; they are remade when this changes."""
         return f"{self.file.name}|{self.focal_x:.4f}|{self.focal_y:.4f}"

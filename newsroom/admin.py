@@ -1,5 +1,6 @@
 """Admin building blocks shared by the apps."""
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 from django.contrib.admin.widgets import AutocompleteSelect
@@ -24,14 +25,29 @@ class NewsroomAdminConfig(AdminConfig):
 
 
 class RecordIdAutocompleteSelect(AutocompleteSelect):
-    """Django's autocomplete, drawing a posted value that is no record id as no choice.
+    """Django's autocomplete, drawing a posted value that is no record id as no choice,
+    its box named by the field's label and, when empty, saying what to type.
 
     A refused form is drawn again with what was posted, and Django's widget looks the posted
     value up as it is: " " or "٣" raised there (a 500) after the field had refused it.
     """
 
+    # select2 shows it in an empty box, which would otherwise look blank.
+    placeholder = "Type to search"
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        return super().build_attrs(base_attrs, extra_attrs) | {"data-placeholder": self.placeholder}
+
     def optgroups(self, name, value, attr=None):
         return super().optgroups(name, [v for v in value if is_record_id(v)], attr)
+
+    @property
+    def media(self):
+        # Listed after jquery.init.js, so that a form's merged media cannot put the script
+        # before the django.jQuery it uses.
+        return super().media + forms.Media(
+            js=["admin/js/jquery.init.js", "desk/autocomplete-names.js"]
+        )
 
 
 class AutocompleteByIdMixin:

@@ -29,16 +29,40 @@ document.addEventListener("DOMContentLoaded", () => {
       })
       .some((field) => field.value.trim() !== "");
   };
-  const hasLeadImage = () => {
-    const upload = form.elements.namedItem("lead_image");
-    const clear = form.elements.namedItem("lead_image-clear");
-    if (upload && upload.files && upload.files.length) {
-      return true;
+  // The chosen lead image as the library describes it ({alt_text, credit}), null for none,
+  // undefined when the field is not editable here. The stored picture's description comes
+  // with the page, a newly chosen one's with the autocomplete's answer (library/admin.py).
+  const chosenImage = () => {
+    const select = form.elements.namedItem("lead_image");
+    if (!select) {
+      return undefined;
     }
-    return checklist.dataset.hasLeadImage === "true" && !(clear && clear.checked);
+    if (!select.value) {
+      return null;
+    }
+    if (select.value === checklist.dataset.leadImage) {
+      return {
+        alt_text: checklist.dataset.libraryAltText === "true",
+        credit: checklist.dataset.libraryCredit === "true",
+      };
+    }
+    const $ = window.django && window.django.jQuery;
+    const [choice] = $ && $(select).data("select2") ? $(select).select2("data") : [];
+    // A picture added through the "+" popup brings no description: the story's own words decide.
+    return {
+      alt_text: Boolean(choice && choice.has_alt_text),
+      credit: Boolean(choice && choice.has_credit),
+    };
   };
-  // Without a lead image there is no alt text or credit to check: "none", never "present".
-  const imageNeeds = (name) => (hasLeadImage() ? filled(name) : "none");
+  // The story's own alt text or credit, else the library's; without a lead image there is
+  // nothing to check: "none", never "present".
+  const imageNeeds = (key, override) => {
+    const image = chosenImage();
+    if (image === undefined) {
+      return null;
+    }
+    return image === null ? "none" : filled(override) || image[key];
+  };
   const checks = {
     headline: () => filled("headline"),
     dek: () => filled("dek"),
@@ -46,8 +70,8 @@ document.addEventListener("DOMContentLoaded", () => {
     byline: () => anyRowHas("bylines", "author"),
     source: () => anyRowHas("sources", "url"),
     body: () => filled("body"),
-    lead_image_alt: () => imageNeeds("lead_image_alt"),
-    lead_image_credit: () => imageNeeds("lead_image_credit"),
+    lead_image_alt: () => imageNeeds("alt_text", "lead_image_alt"),
+    lead_image_credit: () => imageNeeds("credit", "lead_image_credit"),
   };
 
   const update = () => {

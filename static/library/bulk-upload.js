@@ -32,21 +32,27 @@
         let answer = {};
         try { answer = JSON.parse(request.responseText); } catch (error) { /* not JSON */ }
         view.bar.value = 100;
-        if (request.status === 200 && answer.added && answer.added.length) {
+        const added = request.status === 200 && answer.added && answer.added.length;
+        if (added) {
+          // What the picture editor does next with each picture: describe it.
+          const [image] = answer.added;
+          const describe = document.createElement("a");
+          describe.href = image.url;
+          describe.textContent = `describe “${image.title}”`;
           view.verdict.className = "added";
-          view.verdict.textContent = "Added";
+          view.verdict.replaceChildren("Added: ", describe);
         } else {
           view.verdict.className = "refused";
           view.verdict.textContent = (answer.refused && answer.refused.length)
             ? answer.refused[0].reason
             : "Refused (the server answered " + request.status + ")";
         }
-        resolve();
+        resolve(Boolean(added));
       });
       request.addEventListener("error", function () {
         view.verdict.className = "refused";
         view.verdict.textContent = "Not sent: the connection failed.";
-        resolve();
+        resolve(false);
       });
       view.verdict.textContent = "Uploading";
       request.send(body);
@@ -59,6 +65,7 @@
     const input = form.elements.files;
     const list = form.querySelector("[data-bulk-upload-list]");
     const done = form.querySelector("[data-bulk-upload-done]");
+    const tally = form.querySelector("[data-bulk-upload-tally]");
     form.addEventListener("submit", async function (event) {
       event.preventDefault();
       const files = Array.from(input.files);
@@ -66,14 +73,17 @@
       const views = files.map((file) => row(list, file));
       // Two at a time: quick on a good line, and gentle on the server.
       let next = 0;
+      let added = 0;
       async function worker() {
         while (next < files.length) {
           const index = next++;
-          await send(form, files[index], views[index]);
+          if (await send(form, files[index], views[index])) added += 1;
         }
       }
       await Promise.all([worker(), worker()]);
       input.value = "";
+      const refused = files.length - added;
+      tally.textContent = `${added} added, ${refused} refused${refused ? " (named above)" : ""}.`;
       done.hidden = false;
     });
   });

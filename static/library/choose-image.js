@@ -19,18 +19,4 @@
   };
   $.fn.select2.defaults.set("templateResult", withThumbnail);
   $.fn.select2.defaults.set("templateSelection", withThumbnail);
-
-  // select2 gives the box that shows the choice a textbox role and no name: name it by the
-  // field's label, once Django's autocomplete.js (loaded after this file) has set select2 up
-  // in its own ready handler: a timeout from ours runs after every ready handler.
-  $(() => setTimeout(() => {
-    for (const select of document.querySelectorAll("select.admin-autocomplete")) {
-      const label = document.querySelector(`label[for="${select.id}"]`);
-      const shown = document.getElementById(`select2-${select.id}-container`);
-      if (label && shown) {
-        label.id ||= `${select.id}-label`;
-        shown.setAttribute("aria-labelledby", label.id);
-      }
-    }
-  }));
 }

@@ -18,6 +18,8 @@ from pytest_django.live_server_helper import LiveServer
 from articles.models import Article
 from articles.roles import sync_role_groups
 from articles.views import LIST_PAGE_SIZE
+from frontpage import publishing
+from frontpage.models import Place
 from library.models import Image as LibraryImage
 from tests.factories import (
     make_article,
@@ -25,6 +27,7 @@ from tests.factories import (
     make_comment,
     make_correction,
     make_section,
+    make_staff,
 )
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -121,7 +124,8 @@ def save_lead_image(media_root, name="lead/harbour.jpg", size=(1200, 675)):
 
 @pytest.fixture
 def reader_site(media_root, now):
-    """A small published newsroom with one of everything a reader page can show."""
+    """A small published newsroom with one of everything a reader page can show, and a
+    front page arranged by its editors."""
     desk = make_section(name="Climate", slug="climate", description="How the planet is changing.")
     make_section(name="City", slug="city")
     reporter = make_author(name="Ada Reporter", slug="ada-reporter", bio="Covers the coast.")
@@ -161,13 +165,48 @@ def reader_site(media_root, now):
         first_published_at=now,  # readers saw it: its address says it is gone (410)
     )
     # Enough older stories in the section for its page to paginate, and a related story.
-    for n in range(21):
+    older = [
         make_article(
             headline=f"Older climate story {n}",
             section=desk,
             authors=[reporter],
             tags=["coast"] if n == 0 else (),
         )
+        for n in range(21)
+    ]
+    # A story told in pictures from the library: one of each size, captions and credits.
+    beside, across, full = (
+        LibraryImage.objects.create(
+            file=save_lead_image(media_root, f"library/{name}.jpg", size),
+            title=name,
+            alt=alt,
+            caption=f"The library's caption of the {name}.",
+            credit=f"Photo: {name.title()} Desk",
+        )
+        for name, size, alt in [
+            ("sandbags", (800, 1000), "Sandbags stacked against a shop door"),
+            ("quay", (1600, 900), "The flooded quay seen from the harbour master's office"),
+            ("coastline", (2400, 1000), "The coastline from the air, the wall holding the sea"),
+        ]
+    )
+    in_pictures = make_article(
+        headline="The spring tide in pictures",
+        section=desk,
+        authors=[reporter],
+        lead_image=across,
+        body=(
+            f"Shops stacked sandbags by noon.\n\n[[image {beside.pk} inline]]\n\n"
+            f"The quay went under at four.\n\n[[image {across.pk}]]\n\n"
+            f"By evening the wall had held.\n\n[[image {full.pk} full | The wall at dusk.]]"
+        ),
+    )
+    # The editors' front page: the pictures lead, an older story is pinned, a banner is up.
+    publishing.save_draft(
+        layout=publishing.draft(),
+        banner={"text": "Storm warning for the coast tonight", "url": "/", "expires_at": None},
+        slots={Place.LEAD: [(in_pictures, None)], Place.PINNED: [(older[5], None)]},
+    )
+    publishing.publish(by=make_staff("Editor"))
     return article
 
 
@@ -185,6 +224,7 @@ def reader_pages(reader_site):
         "tag": reverse("articles:tag", args=["coast"]),
         "author": article.byline_authors[0].get_absolute_url(),
         "article": article.get_absolute_url(),
+        "article-pictures": reverse("articles:article", args=["the-spring-tide-in-pictures"]),
         "comment-reply": reverse("comments:reply", args=[comment.pk]),
         "comment-report": reverse("comments:report", args=[comment.pk]),
         "search": reverse("articles:search"),

@@ -20,6 +20,7 @@ READER_PAGES = [
     "tag",
     "author",
     "article",
+    "article-pictures",
     "comment-reply",
     "comment-report",
     "search",

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from articles.models import Article
 from tests.e2e.conftest import PASSWORD, axe_violations, log_in
-from tests.factories import make_draft, make_staff
+from tests.factories import make_draft, make_image, make_staff
 
 PASSING = re.compile(r"\bdesk-check--pass\b")
 FAILING = re.compile(r"\bdesk-check--fail\b")
@@ -81,3 +81,50 @@ def test_read_only_checklist_keeps_the_servers_verdict_and_claims_nothing_absent
         check = page.locator(f'[data-check="{key}"]')
         expect(check).to_contain_text("not needed: no lead image")
         expect(check).not_to_contain_text("present")
+
+
+def test_checklist_takes_the_lead_images_alt_text_and_credit_from_the_library(
+    page, live_server, media_root
+):
+    editor = make_staff("Editor", password=PASSWORD)
+    described = make_image(title="Harbour wall", alt="The wall at dusk", credit="Photo: Ada")
+    make_image(title="Quay undescribed", alt="", credit="")
+    article = make_draft(status=Article.Status.APPROVED, lead_image=described)
+    log_in(page, editor)
+    page.goto(reverse("admin:articles_article_change", args=[article.pk]))
+    alt, credit = (page.locator(f'[data-check="lead_image_{key}"]') for key in ["alt", "credit"])
+
+    # No override on the story: the library's words count.
+    for check in [alt, credit]:
+        expect(check).to_have_class(PASSING)
+        expect(check).to_contain_text("present")
+
+    # Another picture, which nobody has described yet.
+    lead_image = page.locator(".select2-selection:has(#select2-id_lead_image-container)")
+    lead_image.click()
+    page.keyboard.type("Quay")
+    page.get_by_role("option", name="Quay undescribed").click()
+    for check in [alt, credit]:
+        expect(check).to_have_class(FAILING)
+    page.locator("#id_lead_image_alt").fill("Boats moored along the quay")
+    expect(alt).to_have_class(PASSING)
+    expect(credit).to_have_class(FAILING)
+
+    # No lead image: nothing to describe, and no claim that its alt text is present.
+    lead_image.locator(".select2-selection__clear").click()
+    page.keyboard.press("Escape")  # select2 opens its list after a clear
+    for check in [alt, credit]:
+        expect(check).to_contain_text("not needed: no lead image")
+        expect(check).not_to_contain_text("present")
+
+    # The server agrees: with the described picture back, the story publishes.
+    lead_image.click()
+    page.keyboard.type("Harbour")
+    page.get_by_role("option", name="Harbour wall").click()
+    page.locator("#id_lead_image_alt").fill("")
+    for check in [alt, credit]:
+        expect(check).to_have_class(PASSING)
+    page.get_by_role("button", name="Publish now").click()
+    expect(page.locator(".messagelist")).not_to_contain_text("Cannot publish")
+    article.refresh_from_db()
+    assert article.status == Article.Status.PUBLISHED

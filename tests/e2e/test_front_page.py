@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import DESKTOP, PASSWORD, PHONE, axe_violations, log_in, screenshot
 from tests.factories import make_article, make_staff
@@ -40,3 +41,16 @@ def test_editor_pins_an_older_story_as_the_lead_and_readers_get_it(browser, live
     reader.reload()
     assert reader.locator(".breaking").is_visible()
     screenshot(reader, "front-page-home-390")
+
+
+def test_front_page_desk_is_accessible_and_empty_choosers_say_what_to_type(page, live_server):
+    for n in range(3):
+        make_article(headline=f"Story {n}")
+    log_in(page, make_staff("Editor", password=PASSWORD))
+    page.goto(reverse("frontpage:edit"))
+    lead = page.get_by_role("combobox").first
+    expect(lead).to_contain_text("Type to search published stories")
+    for width, viewport in [("1280", DESKTOP), ("390", PHONE)]:
+        page.set_viewport_size(viewport)
+        assert axe_violations(page) == [], f"front page desk at {width} px"
+        screenshot(page, f"front-page-desk-{width}")
