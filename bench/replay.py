@@ -5,8 +5,9 @@
     DATABASE_URL=sqlite:////tmp/replay.sqlite3 python bench/replay.py --seconds 60 --write
 
 Three runs of --seconds each against one gunicorn sync worker (pinned to core 0, the readers
-on core 1), each starting with empty caches (--warm N: N seconds of readers alone first,
-not counted, for the steady state a site in production is in):
+on core 1), each starting with empty caches, then, not counted: with --prime every page
+read once (a site in production, whose caches hold every page), with --warm N N seconds of
+readers alone:
 
   whole-site  every write renews every page, as the previous release's one content version did
   keys        a write renews only the pages that show what it changed (articles/caching.py)
@@ -32,6 +33,7 @@ import sys
 import tempfile
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -201,9 +203,18 @@ class Desk:
         return body, [f"/article/{slug}/"]
 
 
-def run(mode, seconds, readers, stories, weights, sections, warm=0):
-    """One run: readers and the desk for `seconds`, after `warm` seconds of readers alone
-    that are not counted; returns the figures."""
+def prime(front, stories, sections, readers):
+    """Read every page once, `readers` at a time."""
+    paths = ["/", *(f"/section/{slug}/" for slug in sections)]
+    paths += [f"/article/{slug}/" for slug, _, _ in stories]
+    with ThreadPoolExecutor(readers) as pool:
+        for _ in pool.map(front.get, paths):
+            pass
+
+
+def run(mode, seconds, readers, stories, weights, sections, warm=0, primed=False):
+    """One run: readers and the desk for `seconds`, after the caches are primed and warmed
+    (neither counted); returns the figures."""
     from django.test.utils import override_settings
 
     from bench.run import free_port, start_gunicorn
@@ -241,6 +252,8 @@ def run(mode, seconds, readers, stories, weights, sections, warm=0):
         desk = Desk(stories, weights, whole_site=mode == "whole-site", seed=7)
         checker, writes, checked, stale = Front(front_port), 0, 0, []
         with override_settings(**purging):
+            if primed:
+                prime(front, stories, sections, readers)
             for thread in threads:
                 thread.start()
             time.sleep(warm)
@@ -295,6 +308,7 @@ def main():
     parser.add_argument(
         "--warm", type=int, default=0, help="seconds of readers alone first, not counted"
     )
+    parser.add_argument("--prime", action="store_true", help="read every page once first")
     parser.add_argument("--write", action="store_true", help="append the table to BENCHMARKS.md")
     args = parser.parse_args()
     os.sched_setaffinity(0, {1})
@@ -306,7 +320,9 @@ def main():
     weights = zipf_weights(len(stories))
     results = []
     for mode in args.modes.split(","):
-        figures = run(mode, args.seconds, args.readers, stories, weights, sections, args.warm)
+        figures = run(
+            mode, args.seconds, args.readers, stories, weights, sections, args.warm, args.prime
+        )
         results.append(figures)
         print(
             f"{mode:>10}: {figures['requests']} requests ({figures['req/s']:.0f}/s), "
@@ -330,14 +346,12 @@ def write_table(results, args, story_count):
         f"({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())})",
         "",
         f"`python bench/replay.py --seconds {args.seconds} --readers {args.readers} "
-        f"--warm {args.warm}`: one gunicorn sync worker on core 0, reader threads and Varnish "
-        "on core 1 (a shared, noisy machine). "
-        + (
-            f"Each run starts from empty caches, warmed by {args.warm} s of readers alone "
-            "(not counted). "
-            if args.warm
-            else "Each run starts from empty caches and counts from the first request. "
-        )
+        f"--warm {args.warm}{' --prime' if args.prime else ''}`: one gunicorn sync worker on "
+        "core 0, reader threads and Varnish on core 1 (a shared, noisy machine). Each run "
+        "starts from empty caches"
+        + (", then every page is read once" if args.prime else "")
+        + (f", then {args.warm} s of readers alone" if args.warm else "")
+        + (" (not counted). " if args.prime or args.warm else "; it counts every request. ")
         + "Zipf-like popularity by recency; an editor publishes every 10 s, moderators "
         "approve a comment every 2 s; every page a write touched is read right after it.",
         "",
