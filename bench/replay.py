@@ -62,13 +62,14 @@ def wait_for(port, process, seconds=60):
     raise SystemExit(f"{process.args} did not start")
 
 
-def start_varnish(backend_port, port, workdir):
+def start_varnish(backend_port, port, workdir, memory):
     vcl = (ROOT / "deploy" / "varnish.vcl").read_text()
     (workdir / "replay.vcl").write_text(
         vcl.replace('.port = "8000";', f'.port = "{backend_port}";')
     )
     command = ["taskset", "-c", "1", "varnishd", "-F", "-a", f"127.0.0.1:{port}"]
-    command += ["-f", str(workdir / "replay.vcl"), "-n", str(workdir / "n"), "-s", "malloc,256m"]
+    command += ["-f", str(workdir / "replay.vcl"), "-n", str(workdir / "n")]
+    command += ["-s", f"malloc,{memory}"]
     server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wait_for(port, server)
     time.sleep(2)  # the child starts after the manager listens
@@ -212,9 +213,10 @@ def prime(front, stories, sections, readers):
             pass
 
 
-def run(mode, seconds, readers, stories, weights, sections, warm=0, primed=False):
-    """One run: readers and the desk for `seconds`, after the caches are primed and warmed
-    (neither counted); returns the figures."""
+def run(mode, args, stories, weights, sections):
+    """One run: readers and the desk for `args.seconds`, after the caches are primed and
+    warmed (neither counted); returns the figures."""
+    seconds, readers = args.seconds, args.readers
     from django.test.utils import override_settings
 
     from bench.run import free_port, start_gunicorn
@@ -231,7 +233,7 @@ def run(mode, seconds, readers, stories, weights, sections, warm=0, primed=False
         processes.append(start_gunicorn(app_port, cached=True, env=env))
         front_port = app_port
         if mode == "varnish":
-            processes.append(start_varnish(app_port, varnish_port, workdir))
+            processes.append(start_varnish(app_port, varnish_port, workdir, args.varnish_memory))
             front_port = varnish_port
         front = Front(front_port)
         tally = dict.fromkeys(["requests", "app", "page_hits", "varnish_hits"], 0)
@@ -252,11 +254,11 @@ def run(mode, seconds, readers, stories, weights, sections, warm=0, primed=False
         desk = Desk(stories, weights, whole_site=mode == "whole-site", seed=7)
         checker, writes, checked, stale = Front(front_port), 0, 0, []
         with override_settings(**purging):
-            if primed:
+            if args.prime:
                 prime(front, stories, sections, readers)
             for thread in threads:
                 thread.start()
-            time.sleep(warm)
+            time.sleep(args.warm)
             counting.set()
             started = time.monotonic()
             next_publish, next_approve = started + PUBLISH_EVERY, started + APPROVE_EVERY
@@ -309,6 +311,9 @@ def main():
         "--warm", type=int, default=0, help="seconds of readers alone first, not counted"
     )
     parser.add_argument("--prime", action="store_true", help="read every page once first")
+    parser.add_argument(
+        "--varnish-memory", default="1g", help="Varnish's storage: enough for every page"
+    )
     parser.add_argument("--write", action="store_true", help="append the table to BENCHMARKS.md")
     args = parser.parse_args()
     os.sched_setaffinity(0, {1})
@@ -320,9 +325,7 @@ def main():
     weights = zipf_weights(len(stories))
     results = []
     for mode in args.modes.split(","):
-        figures = run(
-            mode, args.seconds, args.readers, stories, weights, sections, args.warm, args.prime
-        )
+        figures = run(mode, args, stories, weights, sections)
         results.append(figures)
         print(
             f"{mode:>10}: {figures['requests']} requests ({figures['req/s']:.0f}/s), "
@@ -346,7 +349,8 @@ def write_table(results, args, story_count):
         f"({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())})",
         "",
         f"`python bench/replay.py --seconds {args.seconds} --readers {args.readers} "
-        f"--warm {args.warm}{' --prime' if args.prime else ''}`: one gunicorn sync worker on "
+        f"--warm {args.warm}{' --prime' if args.prime else ''} --varnish-memory "
+        f"{args.varnish_memory}`: one gunicorn sync worker on "
         "core 0, reader threads and Varnish on core 1 (a shared, noisy machine). Each run "
         "starts from empty caches"
         + (", then every page is read once" if args.prime else "")

@@ -160,7 +160,9 @@ else:
             "OPTIONS": {"MAX_ENTRIES": entries, "CULL_FREQUENCY": 3 if alias == "default" else 0},
         }
         for alias, entries in [
-            ("default", 20_000),
+            # A story takes four or five entries (its page, its own part, its thread, its
+            # teaser): 100,000 hold an archive of 20,000 read stories.
+            ("default", env.int("PAGE_CACHE_ENTRIES", default=100_000)),
             ("freshness", 1_000_000),
             ("ratelimit", 100_000),
         ]
