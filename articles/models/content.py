@@ -527,22 +527,36 @@ class Article(models.Model):
         return Article.headline_keys(pk, section_id) | {f"author:{pk}" for pk in author_ids}
 
     def page_view_keys(self):
-        """The keys of the story's own page, besides its related stories' teasers: the story,
-        its thread, its tags' names, and the weeks its related stories may come from."""
+        """The keys of the story's own part of its page, besides its related stories'
+        teasers: the story, its tags' names, and the weeks its related stories may come from
+        (the comment section names its own: comments/threads.py)."""
         tag_ids = [tag.pk for tag in self.tags.all()]
         weeks = caching.weeks_around(self.published_at, RELATED_WINDOW.days)
         return {
             *self.teaser_keys(
                 self.pk, self.section_id, [byline.author_id for byline in self.bylines.all()]
             ),
-            f"comments:{self.pk}",
-            "comment-settings",
             *(f"tag:{pk}" for pk in tag_ids),
             *(f"related:section:{self.section_id}:{w}" for w in weeks),
             *(f"related:tag:{pk}:{w}" for pk in tag_ids for w in weeks),
             # Its pictures' words and renditions (library/models.py).
             *(f"image:{pk}" for pk in {self.lead_image_id, *picture_ids(self.body_html)} if pk),
         }
+
+    def for_comments(self):
+        """The story as its comment section reads it (whether it is open, and till when): a
+        light copy, kept with the story's page objects instead of the story with its
+        prefetches."""
+        section = self.section and Section(
+            pk=self.section_id, is_commenting_open=self.section.is_commenting_open
+        )
+        return Article(
+            pk=self.pk,
+            slug=self.slug,
+            published_at=self.published_at,
+            is_commenting_open=self.is_commenting_open,
+            section=section,
+        )
 
     def listing(self):
         """What decides whether, when and where the story is listed."""

@@ -48,7 +48,7 @@ def test_staff_preview_a_draft_with_a_banner_showing_its_state_and_address(desk)
     assert "Budget leaks" in page
     assert '<meta name="robots" content="noindex, nofollow">' in page
     assert 'id="comments"' not in page  # nobody comments on a preview
-    assert "Not published yet" in page and "<time datetime=\"\">" not in page
+    assert "Not published yet" in page and '<time datetime="">' not in page
     assert_private(response)
 
 
