@@ -83,11 +83,63 @@ def run_in(root, repeat, cache_dir):
     return json.loads(output.stdout.splitlines()[-1])
 
 
+def measure_http(root, duration):
+    """Requests per second (and worker CPU ms per request) of one gunicorn sync worker on
+    core 0 serving the checkout at `root`, under wrk on core 1: cold (the page cache off)
+    and realistic misses (every request a query string never seen, its fragments true)."""
+    import urllib.request
+
+    from bench.run import free_port, start_gunicorn, wrk
+
+    script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
+    script.write(
+        "n = 0\nrequest = function()\n  n = n + 1\n"
+        '  return wrk.format(nil, wrk.path .. "?r=" .. n)\nend\n'
+    )
+    script.close()
+    figures = {}
+    try:
+        for kind, cached in (("cold", False), ("realistic", True)):
+            port = free_port()
+            cache_dir = tempfile.mkdtemp(prefix="misses-http-")
+            server = start_gunicorn(port, cached=cached, root=root, env={"CACHE_DIR": cache_dir})
+            try:
+                for label, url in http_pages():
+                    base = f"http://127.0.0.1:{port}{url}"
+                    for _ in range(3):  # warm up: templates, connection, fragments
+                        urllib.request.urlopen(base).read()
+                    result = wrk(base, duration, server, script=script.name if cached else None)
+                    figures.setdefault(label, {})[kind] = {
+                        "rate": result["rate"],
+                        "cpu": 1000 / result["per_cpu_second"],
+                    }
+            finally:
+                server.terminate()
+                server.wait(timeout=30)
+                shutil.rmtree(cache_dir)
+    finally:
+        os.unlink(script.name)
+    return figures
+
+
+def http_pages():
+    import django
+
+    os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
+    django.setup()
+    from bench.run import page_urls
+
+    urls = dict(page_urls())
+    return [(label, urls[label]) for label in PAGES]
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--against", help="the other checkout (e.g. a worktree of main)")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--repeat", type=int, default=40, help="requests per page and kind")
+    parser.add_argument("--http", type=int, metavar="SECONDS", help="also wrk for SECONDS a page")
     parser.add_argument("--measure", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.measure:
@@ -111,6 +163,30 @@ def main(argv=None):
     for label, by_name in best.items():
         cells = " | ".join(
             f"{by_name[n]['cold']:.1f} ms | {by_name[n]['realistic']:.1f} ms" for n in names
+        )
+        print(f"| {label} | {cells} |")
+    if not args.http:
+        return
+    sys.path.insert(0, str(ROOT))
+    http = {}
+    for _round in range(args.rounds):
+        for name, root in roots.items():
+            for label, pair in measure_http(root, args.http).items():
+                for kind, figures in pair.items():
+                    kept = http.setdefault(label, {}).setdefault(name, {})
+                    if kind not in kept or figures["cpu"] < kept[kind]["cpu"]:
+                        kept[kind] = figures
+    print(
+        "\n| page (gunicorn, wrk) | "
+        + " | ".join(f"{n} cold | {n} realistic miss" for n in names)
+        + " |"
+    )
+    print("| --- |" + " ---: | ---: |" * len(names))
+    for label, by_name in http.items():
+        cells = " | ".join(
+            f"{by_name[n][k]['rate']:.0f} req/s [{by_name[n][k]['cpu']:.1f} ms]"
+            for n in names
+            for k in ("cold", "realistic")
         )
         print(f"| {label} | {cells} |")
 
