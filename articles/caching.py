@@ -278,15 +278,16 @@ def _stamp(keys):
     return {key: pending.get(key) for key in keys}
 
 
-def fragments(builders):
+def fragments(builders, *, chooses_stories=False):
     """Rendered fragments (or the page objects a page is assembled from) by name, from the
     cache while their keys are unchanged, in one cache round trip when all are true.
 
     `builders` maps a fragment's name to `build()`, which returns `(value, keys)` or
     `(value, keys, expires_at)`: a fragment that changes by itself at a moment (a pin coming
-    down) says when. Every fragment is also cut at the next scheduled moment, since one that
-    chose its stories would miss a story appearing then. Returns `{name: (value, keys)}`, so
-    a page can record the keys of the fragments it shows.
+    down) says when. Fragments that chose their stories (`chooses_stories`: a list, or
+    whether a story is shown at all) are also cut at the next scheduled moment, when a story
+    appears or leaves with no write. Returns `{name: (value, keys)}`, so a page can record
+    the keys of the fragments it shows.
     """
     pages, freshness = _pages(), _freshness()
     names = {name: f"fragment:{name}" for name in builders}
@@ -306,7 +307,8 @@ def fragments(builders):
             continue
         if started is None:
             # Read before building: a write committed after this is newer than the fragment.
-            started, boundary = _clock_value(freshness), _boundary()
+            started = _clock_value(freshness)
+            boundary = _boundary() if chooses_stories else None
         value, keys, *expires_at = build()
         result[name] = (value, set(keys))
         ends = [end for end in (boundary, *(_timestamp(end) for end in expires_at)) if end]

@@ -16,7 +16,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from articles import caching
-from articles.models import Article, Byline
+from articles.models import Article, Byline, Correction
 from articles.rendering import with_pictures
 from library.models import Image
 from library.pictures import picture
@@ -240,8 +240,30 @@ def shown_day(day):
     return {"iso": day.isoformat(), "text": dateformat.format(day, "j M Y")} if day else None
 
 
-def story(article):
-    """The article page's own content, from an article loaded with `for_reading()`."""
+def story_parts(article):
+    """What the article page shows around the story, as plain rows: its bylines, sources,
+    tags and corrections, one query each (as many as prefetching them, without building a
+    model instance per row)."""
+    kinds = dict(Correction.Kind.choices)
+    return {
+        "bylines": bylines_of([article.pk]).get(article.pk, []),
+        "sources": list(
+            article.sources.values("title", "publisher", "url", "published_on", "note")
+        ),
+        "tags": [
+            {"pk": pk, "name": name, "url": address("articles:tag", slug)}
+            for pk, name, slug in article.tags.values_list("pk", "name", "slug")
+        ],
+        "corrections": [
+            row | {"label": kinds.get(row["kind"], row["kind"])}
+            for row in article.corrections.values("pk", "kind", "text", "published_at")
+        ],
+    }
+
+
+def story(article, parts):
+    """The article page's own content, from an article loaded with `for_reading()` and its
+    `story_parts()`."""
     kind = article.article_type
     section = article.section
     published = shown_date(article.published_at, "j F Y, H:i T")
@@ -253,10 +275,7 @@ def story(article):
         "summary": article.excerpt or article.dek,
         "type": None if kind == Article.Type.NEWS else ARTICLE_TYPES.get(kind, kind),
         "section": section and section_row(section.name, section.slug),
-        "bylines": [
-            {"name": author.name, "url": address("articles:author", author.slug)}
-            for author in article.byline_authors
-        ],
+        "bylines": parts["bylines"],
         "published": published,  # None for a draft, in its preview
         "updated": article.was_updated and shown_date(article.updated_at, "j F Y, H:i T"),
         "picture": article.lead_image
@@ -273,27 +292,18 @@ def story(article):
         # Sanitised when rendered, its pictures filled in now (rendering.py).
         "body_html": mark_safe(with_pictures(article.body_html)),
         "corrections": [
-            {
-                "pk": correction.pk,
-                "kind": correction.kind,
-                "label": correction.get_kind_display(),
-                "published": shown_date(correction.published_at, "j F Y, H:i T"),
-                "text": correction.text,
-            }
-            for correction in article.corrections.all()
+            correction | {"published": shown_date(correction["published_at"], "j F Y, H:i T")}
+            for correction in parts["corrections"]
         ],
         "sources": [
             {
-                "link": web_link(source.url),
-                "title": source.title,
-                "publisher": source.publisher,
-                "published": shown_day(source.published_on),
-                "note": source.note,
+                "link": web_link(source["url"]),
+                "title": source["title"],
+                "publisher": source["publisher"],
+                "published": shown_day(source["published_on"]),
+                "note": source["note"],
             }
-            for source in article.sources.all()
+            for source in parts["sources"]
         ],
-        "tags": [
-            {"name": tag.name, "url": address("articles:tag", tag.slug)}
-            for tag in article.tags.all()
-        ],
+        "tags": parts["tags"],
     }

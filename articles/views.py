@@ -52,7 +52,9 @@ class HomeView(ReaderPage, TemplateView):
     def shown(self):
         """What the home page shows, kept as one fragment under its keys: a home page whose
         own entry went (a query string never seen, an eviction) is assembled without a query."""
-        [(shown, keys)] = caching.fragments({"home": self.build_home}).values()
+        [(shown, keys)] = caching.fragments(
+            {"home": self.build_home}, chooses_stories=True
+        ).values()
         return shown, keys
 
     def get_context_data(self, **kwargs):
@@ -172,7 +174,9 @@ class ArticleView(ReaderPage, TemplateView):
         # reads the story from its fragment, and one renewed by an edit reuses the thread.
         name = f"story:{request.build_absolute_uri(request.path)}"
         try:
-            [(self.shown, self.story_keys)] = caching.fragments({name: self.build_story}).values()
+            [(self.shown, self.story_keys)] = caching.fragments(
+                {name: self.build_story}, chooses_stories=True
+            ).values()
         except Http404:
             return self.gone_or_moved()
         return super().get(request, *args, **kwargs)
@@ -182,14 +186,19 @@ class ArticleView(ReaderPage, TemplateView):
         article = get_object_or_404(
             Article.objects.published().for_reading(), slug=self.kwargs["slug"]
         )
-        related = self.related_links(article)
+        parts = pages.story_parts(article)
+        related = self.related_links(article, tag_ids=[tag["pk"] for tag in parts["tags"]])
         shown = {
-            "story": pages.story(article),
+            "story": pages.story(article, parts),
             "related": related,
-            "metadata": metadata.for_article(self.request, article),
+            "metadata": metadata.for_article(self.request, article, parts),
             "commented": article.for_comments(),
         }
-        return shown, article.page_view_keys().union(*(link["keys"] for link in related))
+        keys = article.page_view_keys(
+            author_ids=[byline["pk"] for byline in parts["bylines"]],
+            tag_ids=[tag["pk"] for tag in parts["tags"]],
+        )
+        return shown, keys.union(*(link["keys"] for link in related))
 
     def gone_or_moved(self):
         """A killed story that readers saw says it is gone for good, and why; one they never
@@ -213,16 +222,18 @@ class ArticleView(ReaderPage, TemplateView):
             raise Http404("No story at this address")
         return redirect(moved.article, permanent=True)
 
-    def related_links(self, article):
+    def related_links(self, article, *, tag_ids):
         """The editor's chosen related stories readers may see, in order; the automatic ones
-        fill the rest."""
+        (sharing the most of `tag_ids`) fill the rest."""
         published = Article.objects.published()
         chosen = pages.links(
             published.filter(chosen_under__article=article).order_by("chosen_under__position")[
                 :RELATED_COUNT
             ]
         )
-        automatic = published.related_to(article).exclude(pk__in=[link["pk"] for link in chosen])
+        automatic = published.related_to(article, tag_ids=tag_ids).exclude(
+            pk__in=[link["pk"] for link in chosen]
+        )
         return chosen + pages.links(automatic[: RELATED_COUNT - len(chosen)])
 
     def get_context_data(self, **kwargs):
