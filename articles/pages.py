@@ -143,28 +143,53 @@ def teaser(row, bylines):
 def rendered(stories, *, level, show_dek=False, is_lead=False):
     """`stories` (teasers) with their HTML (`html`), each kept as a fragment under the
     teaser's own keys: a page renewed by one story's change re-renders only that teaser."""
-    variant = f"teaser:{level}:{show_dek:d}{is_lead:d}"
-    context = {"level": level, "show_dek": show_dek, "is_lead": is_lead}
+    style = {"level": level, "show_dek": show_dek, "is_lead": is_lead}
+    [shown] = rendered_blocks([(stories, style)])
+    return shown
 
-    def build(story):
+
+def rendered_blocks(blocks):
+    """Each block's teasers with their HTML, as `rendered()` makes them, from one cache round
+    trip for all of them: [(stories, {level, show_dek, is_lead})] -> [stories]."""
+
+    def name(story, style):
+        return f"teaser:{style['level']}:{style['show_dek']:d}{style['is_lead']:d}:{story['pk']}"
+
+    def build(story, style):
         return lambda: (
-            render_partial("includes/_teaser.html", {**context, "story": story}),
+            render_partial("includes/_teaser.html", {**style, "story": story}),
             teaser_keys([story]),
         )
 
-    found = caching.fragments({f"{variant}:{story['pk']}": build(story) for story in stories})
-    return [story | {"html": mark_safe(found[f"{variant}:{story['pk']}"][0])} for story in stories]
+    found = caching.fragments(
+        {name(story, style): build(story, style) for stories, style in blocks for story in stories}
+    )
+    return [
+        [story | {"html": mark_safe(found[name(story, style)][0])} for story in stories]
+        for stories, style in blocks
+    ]
 
 
 def rendered_home(home):
     """The home page's context (frontpage/pages.home_page) with each teaser's HTML."""
-    lead = home["lead"]
+    lead, rails = home["lead"], home["section_rails"]
+    lead_style = {"level": 2, "show_dek": False, "is_lead": True}
+    listed = {"level": 3, "show_dek": True, "is_lead": False}
+    rail = {"level": 3, "show_dek": False, "is_lead": False}
+    lead_block, top, latest, *rail_blocks = rendered_blocks(
+        [
+            ([lead] if lead else [], lead_style),
+            (home["top_stories"], listed),
+            (home["latest"], listed),
+            *((stories, rail) for _, stories in rails),
+        ]
+    )
     return home | {
-        "lead": lead and rendered([lead], level=2, is_lead=True)[0],
-        "top_stories": rendered(home["top_stories"], level=3, show_dek=True),
-        "latest": rendered(home["latest"], level=3, show_dek=True),
+        "lead": lead_block[0] if lead_block else lead,
+        "top_stories": top,
+        "latest": latest,
         "section_rails": [
-            (section, rendered(stories, level=3)) for section, stories in home["section_rails"]
+            (section, block) for (section, _), block in zip(rails, rail_blocks, strict=True)
         ],
     }
 
