@@ -23,8 +23,9 @@ Models: a model whose rows readers see defines `page_keys(self, before)`: the ke
     declared with `declare(model, function)`, next to where we use it.
 Views: `mark(response, keys, expires_at=None)` says what a reader page shows and when it
     changes by itself (a comment thread closing). Only marked pages are stored.
-Fragments: `fragments({name: build})` keeps rendered pieces (a teaser, a comment thread)
-    under the same keys; `build()` returns `(html, keys)`.
+Fragments: `fragments({name: build})` keeps the parts a page is assembled from (a home
+    block's stories and HTML, a story's own content, a comment thread) under the same keys;
+    `build()` returns `(value, keys)`, or `(value, keys, expires_at)`.
 Anything else: `changed(keys)` bumps keys once the current transaction commits.
 
 Freshness
@@ -277,27 +278,41 @@ def _stamp(keys):
     return {key: pending.get(key) for key in keys}
 
 
-def fragments(builders):
-    """Rendered fragments by name, from the cache while their keys are unchanged.
+def fragments(builders, *, chooses_stories=False):
+    """Rendered fragments (or the page objects a page is assembled from) by name, from the
+    cache while their keys are unchanged, in one cache round trip when all are true.
 
-    `builders` maps a fragment's name to `build()`, which returns `(html, keys)`. Returns
-    `{name: (html, keys)}`, so a page can record the keys of the fragments it shows.
+    `builders` maps a fragment's name to `build()`, which returns `(value, keys)` or
+    `(value, keys, expires_at)`: a fragment that changes by itself at a moment (a pin coming
+    down) says when. Fragments that chose their stories (`chooses_stories`: a list, or
+    whether a story is shown at all) are also cut at the next scheduled moment, when a story
+    appears or leaves with no write. Returns `{name: (value, keys)}`, so a page can record
+    the keys of the fragments it shows.
     """
     pages, freshness = _pages(), _freshness()
     names = {name: f"fragment:{name}" for name in builders}
     found = pages.get_many([*names.values()])
-    started = _clock_value(freshness)
     pending = _pending_keys()
     versions = _versions({key for entry in found.values() for key in entry[1]})
-    result, fresh = {}, {}
+    now = time.time()
+    result, fresh, started, boundary = {}, {}, None, None
     for name, build in builders.items():
         entry = found.get(names[name])
-        if entry is not None and _is_fresh(entry[0], entry[1], versions, pending):
+        if (
+            entry is not None
+            and (not entry[3] or entry[3] > now)
+            and _is_fresh(entry[0], entry[1], versions, pending)
+        ):
             result[name] = (entry[2], set(entry[1]) - {"site"})
             continue
-        html, keys = build()
-        result[name] = (html, set(keys))
-        fresh[names[name]] = (started, _stamp({*keys, "site"}), html)
+        if started is None:
+            # Read before building: a write committed after this is newer than the fragment.
+            started = _clock_value(freshness)
+            boundary = _boundary() if chooses_stories else None
+        value, keys, *expires_at = build()
+        result[name] = (value, set(keys))
+        ends = [end for end in (boundary, *(_timestamp(end) for end in expires_at)) if end]
+        fresh[names[name]] = (started, _stamp({*keys, "site"}), value, min(ends, default=0))
     if fresh and settings.READER_CACHE_SECONDS:
         pages.set_many(fresh, timeout=settings.READER_CACHE_SECONDS)
     return result

@@ -1,5 +1,6 @@
 from django.conf import settings
 
+from articles import caching
 from articles.models import Section
 from articles.pages import address
 
@@ -14,12 +15,17 @@ def site(request):
 
 
 def masthead(request):
-    """The same for reader pages, as rows read before the page renders (one query)."""
+    """The same for reader pages, as rows read before the page renders (one query, kept as a
+    fragment under `sections`, which renames or features a section)."""
+
+    def build():
+        rows = Section.objects.featured().values_list("name", "slug")
+        nav = [{"name": n, "slug": s, "url": address("articles:section", s)} for n, s in rows]
+        return nav, {"sections"}
+
+    [(nav_sections, _)] = caching.fragments({"masthead": build}).values()
     return {
         "site_name": settings.NEWSROOM_NAME,
         "site_tagline": settings.NEWSROOM_TAGLINE,
-        "nav_sections": [
-            {"name": name, "slug": slug, "url": address("articles:section", slug)}
-            for name, slug in Section.objects.featured().values_list("name", "slug")
-        ],
+        "nav_sections": nav_sections,
     }

@@ -122,12 +122,13 @@ def for_page(request, *, title=None, description=None, page_query="", section=No
     }
 
 
-def for_article(request, article):
-    """Metadata of an article page, NewsArticle and breadcrumbs included."""
+def for_article(request, article, parts):
+    """Metadata of an article page, NewsArticle and breadcrumbs included, from the article
+    and its rows (`articles.pages.story_parts()`)."""
     canonical = canonical_url(request, article.get_absolute_url())
     description = Truncator(article.excerpt or article.dek).chars(DESCRIPTION_LENGTH)
-    authors = article.byline_authors
-    tags = [tag.name for tag in article.tags.all()]
+    authors = parts["bylines"]
+    tags = [tag["name"] for tag in parts["tags"]]
     images = lead_images(request, article)
     open_graph = [
         ("og:site_name", settings.NEWSROOM_NAME),
@@ -140,9 +141,7 @@ def for_article(request, article):
     ]
     if article.section:
         open_graph.append(("article:section", article.section.name))
-    open_graph += [
-        ("article:author", request.build_absolute_uri(a.get_absolute_url())) for a in authors
-    ]
+    open_graph += [("article:author", request.build_absolute_uri(a["url"])) for a in authors]
     open_graph += [("article:tag", tag) for tag in tags]
     twitter = [
         ("twitter:card", "summary_large_image" if images else "summary"),
@@ -169,8 +168,8 @@ def for_article(request, article):
         "author": [
             {
                 "@type": "Person",
-                "name": author.name,
-                "url": request.build_absolute_uri(author.get_absolute_url()),
+                "name": author["name"],
+                "url": request.build_absolute_uri(author["url"]),
             }
             for author in authors
         ],
@@ -183,17 +182,16 @@ def for_article(request, article):
         news_article["articleSection"] = article.section.name
     if images:
         news_article["image"] = [url for url, _width, _height in images]
-    corrections = article.corrections.all()  # prefetched by for_reading()
-    if corrections:
+    if parts["corrections"]:
         news_article["correction"] = [
             {
                 "@type": "CorrectionComment",
-                "name": correction.get_kind_display(),
-                "text": correction.text,
-                "datePublished": iso(correction.published_at),
-                "url": request.build_absolute_uri(correction.get_absolute_url()),
+                "name": correction["label"],
+                "text": correction["text"],
+                "datePublished": iso(correction["published_at"]),
+                "url": f"{canonical}#correction-{correction['pk']}",
             }
-            for correction in corrections
+            for correction in parts["corrections"]
         ]
     trail = [(settings.NEWSROOM_NAME, reverse("articles:home"))]
     if article.section:

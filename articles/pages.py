@@ -16,7 +16,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from articles import caching
-from articles.models import Article, Byline
+from articles.models import Article, Byline, Correction
 from articles.rendering import with_pictures
 from library.models import Image
 from library.pictures import picture
@@ -143,28 +143,53 @@ def teaser(row, bylines):
 def rendered(stories, *, level, show_dek=False, is_lead=False):
     """`stories` (teasers) with their HTML (`html`), each kept as a fragment under the
     teaser's own keys: a page renewed by one story's change re-renders only that teaser."""
-    variant = f"teaser:{level}:{show_dek:d}{is_lead:d}"
-    context = {"level": level, "show_dek": show_dek, "is_lead": is_lead}
+    style = {"level": level, "show_dek": show_dek, "is_lead": is_lead}
+    [shown] = rendered_blocks([(stories, style)])
+    return shown
 
-    def build(story):
+
+def rendered_blocks(blocks):
+    """Each block's teasers with their HTML, as `rendered()` makes them, from one cache round
+    trip for all of them: [(stories, {level, show_dek, is_lead})] -> [stories]."""
+
+    def name(story, style):
+        return f"teaser:{style['level']}:{style['show_dek']:d}{style['is_lead']:d}:{story['pk']}"
+
+    def build(story, style):
         return lambda: (
-            render_partial("includes/_teaser.html", {**context, "story": story}),
+            render_partial("includes/_teaser.html", {**style, "story": story}),
             teaser_keys([story]),
         )
 
-    found = caching.fragments({f"{variant}:{story['pk']}": build(story) for story in stories})
-    return [story | {"html": mark_safe(found[f"{variant}:{story['pk']}"][0])} for story in stories]
+    found = caching.fragments(
+        {name(story, style): build(story, style) for stories, style in blocks for story in stories}
+    )
+    return [
+        [story | {"html": mark_safe(found[name(story, style)][0])} for story in stories]
+        for stories, style in blocks
+    ]
 
 
 def rendered_home(home):
     """The home page's context (frontpage/pages.home_page) with each teaser's HTML."""
-    lead = home["lead"]
+    lead, rails = home["lead"], home["section_rails"]
+    lead_style = {"level": 2, "show_dek": False, "is_lead": True}
+    listed = {"level": 3, "show_dek": True, "is_lead": False}
+    rail = {"level": 3, "show_dek": False, "is_lead": False}
+    lead_block, top, latest, *rail_blocks = rendered_blocks(
+        [
+            ([lead] if lead else [], lead_style),
+            (home["top_stories"], listed),
+            (home["latest"], listed),
+            *((stories, rail) for _, stories in rails),
+        ]
+    )
     return home | {
-        "lead": lead and rendered([lead], level=2, is_lead=True)[0],
-        "top_stories": rendered(home["top_stories"], level=3, show_dek=True),
-        "latest": rendered(home["latest"], level=3, show_dek=True),
+        "lead": lead_block[0] if lead_block else lead,
+        "top_stories": top,
+        "latest": latest,
         "section_rails": [
-            (section, rendered(stories, level=3)) for section, stories in home["section_rails"]
+            (section, block) for (section, _), block in zip(rails, rail_blocks, strict=True)
         ],
     }
 
@@ -240,8 +265,30 @@ def shown_day(day):
     return {"iso": day.isoformat(), "text": dateformat.format(day, "j M Y")} if day else None
 
 
-def story(article):
-    """The article page's own content, from an article loaded with `for_reading()`."""
+def story_parts(article):
+    """What the article page shows around the story, as plain rows: its bylines, sources,
+    tags and corrections, one query each (as many as prefetching them, without building a
+    model instance per row)."""
+    kinds = dict(Correction.Kind.choices)
+    return {
+        "bylines": bylines_of([article.pk]).get(article.pk, []),
+        "sources": list(
+            article.sources.values("title", "publisher", "url", "published_on", "note")
+        ),
+        "tags": [
+            {"pk": pk, "name": name, "url": address("articles:tag", slug)}
+            for pk, name, slug in article.tags.values_list("pk", "name", "slug")
+        ],
+        "corrections": [
+            row | {"label": kinds.get(row["kind"], row["kind"])}
+            for row in article.corrections.values("pk", "kind", "text", "published_at")
+        ],
+    }
+
+
+def story(article, parts):
+    """The article page's own content, from an article loaded with `for_reading()` and its
+    `story_parts()`."""
     kind = article.article_type
     section = article.section
     published = shown_date(article.published_at, "j F Y, H:i T")
@@ -253,10 +300,7 @@ def story(article):
         "summary": article.excerpt or article.dek,
         "type": None if kind == Article.Type.NEWS else ARTICLE_TYPES.get(kind, kind),
         "section": section and section_row(section.name, section.slug),
-        "bylines": [
-            {"name": author.name, "url": address("articles:author", author.slug)}
-            for author in article.byline_authors
-        ],
+        "bylines": parts["bylines"],
         "published": published,  # None for a draft, in its preview
         "updated": article.was_updated and shown_date(article.updated_at, "j F Y, H:i T"),
         "picture": article.lead_image
@@ -273,27 +317,18 @@ def story(article):
         # Sanitised when rendered, its pictures filled in now (rendering.py).
         "body_html": mark_safe(with_pictures(article.body_html)),
         "corrections": [
-            {
-                "pk": correction.pk,
-                "kind": correction.kind,
-                "label": correction.get_kind_display(),
-                "published": shown_date(correction.published_at, "j F Y, H:i T"),
-                "text": correction.text,
-            }
-            for correction in article.corrections.all()
+            correction | {"published": shown_date(correction["published_at"], "j F Y, H:i T")}
+            for correction in parts["corrections"]
         ],
         "sources": [
             {
-                "link": web_link(source.url),
-                "title": source.title,
-                "publisher": source.publisher,
-                "published": shown_day(source.published_on),
-                "note": source.note,
+                "link": web_link(source["url"]),
+                "title": source["title"],
+                "publisher": source["publisher"],
+                "published": shown_day(source["published_on"]),
+                "note": source["note"],
             }
-            for source in article.sources.all()
+            for source in parts["sources"]
         ],
-        "tags": [
-            {"name": tag.name, "url": address("articles:tag", tag.slug)}
-            for tag in article.tags.all()
-        ],
+        "tags": parts["tags"],
     }

@@ -78,13 +78,14 @@ def article_for_preview(pk, *, by=None):
 
 def render_preview(request, article, *, link=None):
     """The article page as readers would get it, under a banner saying what it is."""
+    parts = pages.story_parts(article)
     response = render(
         request,
         "articles/preview.html",
         {
             "article": article,
-            "story": pages.story(article),
-            "metadata": metadata.for_article(request, article),
+            "story": pages.story(article, parts),
+            "metadata": metadata.for_article(request, article, parts),
             "link": link,
         },
     )

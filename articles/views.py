@@ -2,7 +2,7 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import permission_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
-from django.views.generic import DetailView, ListView, TemplateView
+from django.views.generic import ListView, TemplateView
 
 from articles import caching, metadata, pages, previews
 from articles.feeds import heading_feeds
@@ -42,15 +42,26 @@ class HomeView(ReaderPage, TemplateView):
     def get_layout(self):
         return Layout.objects.live().first()
 
-    def get_context_data(self, **kwargs):
+    def build_home(self):
+        """The home page's stories with their HTML, its page keys, and the moment a pin or the
+        banner comes down (it changes by itself then, with no write)."""
         home = home_page(self.get_layout())
-        self.page_keys = home["page_keys"]
-        # A pin or the banner comes down at its moment with no write.
-        self.expires_at = home["expires_at"]
+        shown = {"context": pages.rendered_home(home["context"]), "expires_at": home["expires_at"]}
+        return shown, home["page_keys"], home["expires_at"]
+
+    def shown(self):
+        """What the home page shows, kept as one fragment under its keys: a home page whose
+        own entry went (a query string never seen, an eviction) is assembled without a query."""
+        [(shown, keys)] = caching.fragments(
+            {"home": self.build_home}, chooses_stories=True
+        ).values()
+        return shown, keys
+
+    def get_context_data(self, **kwargs):
+        shown, self.page_keys = self.shown()
+        self.expires_at = shown["expires_at"]
         return super().get_context_data(
-            **pages.rendered_home(home["context"]),
-            metadata=metadata.for_page(self.request),
-            **kwargs,
+            **shown["context"], metadata=metadata.for_page(self.request), **kwargs
         )
 
 
@@ -154,70 +165,92 @@ class AuthorView(ArticleListView):
         )
 
 
-class ArticleView(ReaderPage, DetailView):
+class ArticleView(ReaderPage, TemplateView):
     template_name = "articles/article_detail.html"
-    context_object_name = "article"
-
-    def get_queryset(self):
-        return Article.objects.published().for_reading()
 
     def get(self, request, *args, **kwargs):
+        # The story's own part (content, metadata, related stories) is a fragment under its
+        # keys; the comment section under its thread's. A page renewed by an approved comment
+        # reads the story from its fragment, and one renewed by an edit reuses the thread.
+        name = f"story:{request.build_absolute_uri(request.path)}"
         try:
-            return super().get(request, *args, **kwargs)
+            [(self.shown, self.story_keys)] = caching.fragments(
+                {name: self.build_story}, chooses_stories=True
+            ).values()
         except Http404:
-            # A killed story that readers saw says it is gone for good, and why; one they never
-            # saw does not exist for them.
-            killed = Article.objects.filter(
-                slug=kwargs["slug"],
-                status=Article.Status.KILLED,
-                first_published_at__isnull=False,
-            )
-            article = killed.only("headline", "kill_notice").first()
-            if article is not None:
-                return error_page(410, {"article": article})
-            # A published article's former address answers with a permanent redirect.
-            moved = (
-                SlugRedirect.objects.filter(
-                    old_slug=self.kwargs["slug"], article__in=Article.objects.published()
-                )
-                .select_related("article")
-                .first()
-            )
-            if moved is None:
-                raise
-            return redirect(moved.article, permanent=True)
+            return self.gone_or_moved()
+        return super().get(request, *args, **kwargs)
 
-    def related_links(self, article):
+    def build_story(self):
+        """The story's page objects and their page keys."""
+        article = get_object_or_404(
+            Article.objects.published().for_reading(), slug=self.kwargs["slug"]
+        )
+        parts = pages.story_parts(article)
+        related = self.related_links(article, tag_ids=[tag["pk"] for tag in parts["tags"]])
+        shown = {
+            "story": pages.story(article, parts),
+            "related": related,
+            "metadata": metadata.for_article(self.request, article, parts),
+            "commented": article.for_comments(),
+        }
+        keys = article.page_view_keys(
+            author_ids=[byline["pk"] for byline in parts["bylines"]],
+            tag_ids=[tag["pk"] for tag in parts["tags"]],
+        )
+        return shown, keys.union(*(link["keys"] for link in related))
+
+    def gone_or_moved(self):
+        """A killed story that readers saw says it is gone for good, and why; one they never
+        saw does not exist for them. A published story's former address redirects."""
+        killed = Article.objects.filter(
+            slug=self.kwargs["slug"],
+            status=Article.Status.KILLED,
+            first_published_at__isnull=False,
+        )
+        article = killed.only("headline", "kill_notice").first()
+        if article is not None:
+            return error_page(410, {"article": article})
+        moved = (
+            SlugRedirect.objects.filter(
+                old_slug=self.kwargs["slug"], article__in=Article.objects.published()
+            )
+            .select_related("article")
+            .first()
+        )
+        if moved is None:
+            raise Http404("No story at this address")
+        return redirect(moved.article, permanent=True)
+
+    def related_links(self, article, *, tag_ids):
         """The editor's chosen related stories readers may see, in order; the automatic ones
-        fill the rest."""
+        (sharing the most of `tag_ids`) fill the rest."""
         published = Article.objects.published()
         chosen = pages.links(
             published.filter(chosen_under__article=article).order_by("chosen_under__position")[
                 :RELATED_COUNT
             ]
         )
-        automatic = published.related_to(article).exclude(pk__in=[link["pk"] for link in chosen])
+        automatic = published.related_to(article, tag_ids=tag_ids).exclude(
+            pk__in=[link["pk"] for link in chosen]
+        )
         return chosen + pages.links(automatic[: RELATED_COUNT - len(chosen)])
 
     def get_context_data(self, **kwargs):
-        article = self.object
-        related = self.related_links(article)
         comments = threads.comment_section(
-            article,
+            self.shown["commented"],
             sort=self.request.GET.get("comments_sort", ""),
             tab=self.request.GET.get("comments_tab", ""),
             page_number=self.request.GET.get("comments_page"),
         )
         comments_html, comments_keys = threads.render_section(self.request, comments)
-        self.page_keys = article.page_view_keys().union(
-            comments_keys, *(link["keys"] for link in related)
-        )
+        self.page_keys = self.story_keys | comments_keys
         # The page changes by itself when its thread closes after its days.
         self.expires_at = comments.closes_at if comments.is_open else None
         return super().get_context_data(
-            story=pages.story(article),
-            related=related,
-            metadata=metadata.for_article(self.request, article),
+            story=self.shown["story"],
+            related=self.shown["related"],
+            metadata=self.shown["metadata"],
             comments=comments_html,
             **kwargs,
         )

@@ -1,11 +1,11 @@
 """The comment section readers see: threads in the chosen order, nested three levels deep.
 
 `comment_section()` makes the page object the article's comment block renders: one query for
-the settings and counts, and `thread_rows()` one for the page's threads with all their
-replies (however deep), as plain rows with their URLs and dates made. `render_section()`
-renders the block (Jinja2), taking the threads from a fragment shared under the story's
-comment key while they are unchanged; nothing queries while a template renders.
-"""
+the settings and counts (kept as a fragment under the thread's keys), and `thread_rows()` one
+for the page's threads with all their replies (however deep), as plain rows with their URLs
+and dates made. `render_section()` renders the block (Jinja2), taking the threads from a
+fragment shared under the story's comment key while they are unchanged; nothing queries
+while a template renders."""
 
 from dataclasses import dataclass
 from operator import itemgetter
@@ -133,7 +133,7 @@ class CommentSection:
 
 def comment_section(article, *, sort="", tab="", page_number=None):
     """The article's comment section for a reader who chose `sort`, `tab` and a page."""
-    desk = CommentSettings.load_with_counts(article)
+    desk = settings_with_counts(article)
     sort = sort if sort in SORTS else DEFAULT_SORT
     tab = PICKS_TAB if tab == PICKS_TAB else ""
     published = Comment.objects.published().filter(article=article)
@@ -158,6 +158,22 @@ def comment_section(article, *, sort="", tab="", page_number=None):
         closes_at=desk.closes_at(article),
         listed_ids=listed.order_by(*order).values("pk")[start : start + per_page],
     )
+
+
+def settings_with_counts(article):
+    """The desk's settings with the article's comment counts, kept as a fragment under the
+    thread's keys: a page renewed by a write elsewhere counts nothing again."""
+
+    def build():
+        return CommentSettings.load_with_counts(article), thread_keys(article)
+
+    [(desk, _)] = caching.fragments({f"comment-counts:{article.pk}": build}).values()
+    return desk
+
+
+def thread_keys(article):
+    """The page keys of the article's comment section."""
+    return {f"comments:{article.pk}", "comment-settings"}
 
 
 def render_section(request, section):
@@ -201,7 +217,7 @@ def _listed(request, section, *, can_feature):
     are outside it). A moderator's list carries their CSRF token in its pick buttons, so it
     is rendered for them alone.
     """
-    keys = {f"comments:{section.article.pk}", "comment-settings"}
+    keys = thread_keys(section.article)
     if not section.has_threads:
         return "", keys
 

@@ -87,6 +87,7 @@ def home_page(layout, *, latest_count=LATEST_COUNT, per_section=PER_SECTION):
             "section_rails": pages.by_section(rails),
             "banner": banner,
         },
-        "page_keys": {"front"} | pages.teaser_keys([*newest, *rails]),
+        # `sections`: the featured sections choose the rails.
+        "page_keys": {"front", "sections"} | pages.teaser_keys([*newest, *rails]),
         "expires_at": min(ends, default=None),
     }

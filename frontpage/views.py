@@ -57,6 +57,11 @@ class DraftHomeView(HomeView):
         # No draft yet: the draft would start as the live front page.
         return Layout.objects.drafts().first() or Layout.objects.live().first()
 
+    def shown(self):
+        # Built for each preview, never from or into the readers' fragment.
+        shown, keys, _ = self.build_home()
+        return shown, keys
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(edit_url=reverse("frontpage:edit"), **kwargs)
         self.page_keys = None  # Drafts are never cached: only editors see them.

@@ -120,11 +120,10 @@ class ArticleQuerySet(PageKeysQuerySet, visibility.VisibilityQuerySet, DeskQuery
         )
 
     def for_reading(self):
-        """Everything the article page shows, in a fixed number of queries."""
-        return (
-            self.for_listing()
-            .select_related("lead_image")
-            .prefetch_related("sources", "tags", "lead_image__renditions", "corrections")
+        """The story the article page shows, with its section and lead image (and its
+        renditions); the rows around it come from `articles.pages.story_parts()`."""
+        return self.select_related("section", "lead_image").prefetch_related(
+            "lead_image__renditions"
         )
 
     def newest_first(self):
@@ -162,8 +161,9 @@ class ArticleQuerySet(PageKeysQuerySet, visibility.VisibilityQuerySet, DeskQuery
             return self.filter(Exists(taggings.filter(object_id=OuterRef("pk"))))
         return self.filter(pk__in=taggings.values("object_id"))
 
-    def related_to(self, article):
-        """Stories sharing the most tags with `article`, then its section, newest first.
+    def related_to(self, article, *, tag_ids):
+        """Stories sharing the most of its tags (`tag_ids`) with `article`, then its section,
+        newest first.
 
         Only stories from around the same time are weighed: ranking a ten-year archive by
         shared tags on every page view would cost more than the rest of the page. The shared
@@ -171,7 +171,6 @@ class ArticleQuerySet(PageKeysQuerySet, visibility.VisibilityQuerySet, DeskQuery
         integer object_id with the big-integer id by a cast that no index serves, and reads
         every tagging in the archive.
         """
-        tag_ids = [tag.pk for tag in article.tags.all()]
         shared = (
             TaggedItem.objects.filter(
                 content_type__app_label=self.model._meta.app_label,
@@ -526,23 +525,34 @@ class Article(models.Model):
         """The keys of a page showing a story's teaser: its headline and its bylines."""
         return Article.headline_keys(pk, section_id) | {f"author:{pk}" for pk in author_ids}
 
-    def page_view_keys(self):
-        """The keys of the story's own page, besides its related stories' teasers: the story,
-        its thread, its tags' names, and the weeks its related stories may come from."""
-        tag_ids = [tag.pk for tag in self.tags.all()]
+    def page_view_keys(self, *, author_ids, tag_ids):
+        """The keys of the story's own part of its page (by its authors and tags), besides its
+        related stories' teasers: the story, its tags' names, and the weeks its related
+        stories may come from (the comment section names its own: comments/threads.py)."""
         weeks = caching.weeks_around(self.published_at, RELATED_WINDOW.days)
         return {
-            *self.teaser_keys(
-                self.pk, self.section_id, [byline.author_id for byline in self.bylines.all()]
-            ),
-            f"comments:{self.pk}",
-            "comment-settings",
+            *self.teaser_keys(self.pk, self.section_id, author_ids),
             *(f"tag:{pk}" for pk in tag_ids),
             *(f"related:section:{self.section_id}:{w}" for w in weeks),
             *(f"related:tag:{pk}:{w}" for pk in tag_ids for w in weeks),
             # Its pictures' words and renditions (library/models.py).
             *(f"image:{pk}" for pk in {self.lead_image_id, *picture_ids(self.body_html)} if pk),
         }
+
+    def for_comments(self):
+        """The story as its comment section reads it (whether it is open, and till when): a
+        light copy, kept with the story's page objects instead of the story with its
+        prefetches."""
+        section = self.section and Section(
+            pk=self.section_id, is_commenting_open=self.section.is_commenting_open
+        )
+        return Article(
+            pk=self.pk,
+            slug=self.slug,
+            published_at=self.published_at,
+            is_commenting_open=self.is_commenting_open,
+            section=section,
+        )
 
     def listing(self):
         """What decides whether, when and where the story is listed."""

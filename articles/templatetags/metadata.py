@@ -6,11 +6,9 @@ register = template.Library()
 
 
 @register.inclusion_tag("includes/_metadata.html", takes_context=True)
-def page_metadata(context, *, article=None, title=None, description=None, section=None):
+def page_metadata(context, *, title=None, description=None, section=None):
     """Canonical link, Open Graph, Twitter card and JSON-LD for the page being rendered."""
     request = context["request"]
-    if article is not None:
-        return metadata.for_article(request, article)
     # Numbered pages (search) or keyset pages (lists: the view has checked `before`).
     page = context.get("page_obj")
     if page and page.number > 1:

@@ -177,7 +177,9 @@ def _enrich(article, n):
     article.tags.add(*[f"extra-{article.pk}-{i}" for i in range(n)])
 
 
-def test_article_page_query_count_is_fixed(client, django_assert_num_queries):
+def test_article_page_query_count_is_fixed(client, django_assert_num_queries, settings):
+    # Built cold each time: with the cache on, fragments would answer (test_fragments.py).
+    settings.READER_CACHE_SECONDS = 0
     section = make_section()
     article = make_article(section=section, tags=["a", "b"])
     for _ in range(3):
@@ -235,7 +237,10 @@ def test_only_featured_sections_are_in_the_masthead_and_get_a_home_rail(client):
 
 @pytest.mark.parametrize(("kind", "queries"), [("section", 4), ("tag", 5), ("author", 4)])
 @pytest.mark.parametrize("before", [False, True])
-def test_list_page_query_count_is_fixed(client, django_assert_num_queries, kind, queries, before):
+def test_list_page_query_count_is_fixed(
+    client, django_assert_num_queries, settings, kind, queries, before
+):
+    settings.READER_CACHE_SECONDS = 0  # built cold each time: no masthead fragment
     section, author = make_section(), make_author()
     first = make_article(section=section, authors=[author], tags=["t"])
     url = {
