@@ -12,7 +12,6 @@ import argparse
 import os
 import random
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -20,7 +19,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
-os.environ.setdefault("CACHE_DIR", str(Path(tempfile.gettempdir()) / "newsroom-memory-cache"))
+os.environ.setdefault("CACHE_DIR", str(ROOT / "var" / "bench" / "memory-cache"))
 
 
 def main():

@@ -41,7 +41,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
-os.environ.setdefault("CACHE_DIR", str(Path(tempfile.gettempdir()) / "newsroom-replay-cache"))
+os.environ.setdefault("CACHE_DIR", str(ROOT / "var" / "bench" / "replay-cache"))
 
 PUBLISH_EVERY = 10
 APPROVE_EVERY = 2
