@@ -200,13 +200,21 @@ def render_section(request, section):
         "held_html": held
         and render_to_string("comments/_awaiting_review.html", {"comments": held}),
         "form_html": section.is_open
-        and render_to_string(
-            "comments/_form.html",
-            {"form": CommentForm(article=section.article, user=request.user)},
-            request=request,
-        ),
+        and render_form(request, CommentForm(article=section.article, user=request.user)),
     }
     return render_partial("comments/_block.html", context), keys
+
+
+def render_form(request, form, *, heading_level=3):
+    """The comment form as HTML: under an article, and on the reply and refusal pages."""
+    context = {
+        "form": form,
+        "user": request.user,
+        "heading_level": heading_level,
+        "post_url": address("comments:post", form.article.pk),
+        "token_url": address("comments:token", form.article.pk),
+    }
+    return render_partial("comments/_form.html", context, request=request)
 
 
 def _listed(request, section, *, can_feature):

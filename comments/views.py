@@ -52,7 +52,11 @@ def post_comment(request, article_id):
     response = render(
         request,
         "comments/comment_form_page.html",
-        {"refusal": outcome.message, "form": form},
+        {
+            "refusal": outcome.message,
+            "form": form,
+            "form_html": threads.render_form(request, form, heading_level=2),
+        },
         status=outcome.http_status,
     )
     if outcome.retry_after:
@@ -74,11 +78,13 @@ def reply(request, comment_id):
         Comment.objects.open_to_readers().select_related("article__section"), pk=comment_id
     )
     article = parent.article
+    form = moderation.CommentForm(article=article, user=request.user, reply_to=parent)
     return render(
         request,
         "comments/comment_form_page.html",
         {
-            "form": moderation.CommentForm(article=article, user=request.user, reply_to=parent),
+            "form": form,
+            "form_html": threads.render_form(request, form, heading_level=2),
             "is_closed": not CommentSettings.load().is_thread_open(article),
         },
     )
