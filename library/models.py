@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Trim
 from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
@@ -14,6 +15,11 @@ class ImageQuerySet(PageKeysQuerySet):
     def with_renditions(self):
         """Images with every rendition a <picture> needs, in one more query."""
         return self.prefetch_related("renditions")
+
+    def undescribed(self, field):
+        """Images whose `field` ("alt" or "credit") is empty: a story cannot go out with them
+        until someone writes it (Image.has_alt_text, has_credit)."""
+        return self.alias(written=Trim(field)).filter(written="")
 
     def unused(self):
         """Images no story shows, as its lead image or in its body."""

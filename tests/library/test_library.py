@@ -109,6 +109,23 @@ def test_library_searches_and_filters_by_tag_and_uploader(client, editor):
     ) == [harbour]
 
 
+def test_library_flags_and_filters_pictures_a_story_could_not_show_yet(client, editor):
+    """The publish checklist refuses a picture without alt text or a credit: the list says
+    which ones lack them (whitespace counts as nothing written) and finds them."""
+    client.force_login(editor)
+    ready = make_image(title="Described")
+    no_alt = make_image(title="Undescribed", alt="  ")
+    no_credit = make_image(title="Uncredited", credit="")
+    page = client.get(LIST_URL).content.decode()
+    flags = [f'class="library-missing">{flag}<' for flag in ("No alt text", "No credit")]
+    assert [page.count(flag) for flag in flags] == [1, 1]
+    assert ready.credit in page
+    for missing, expected in [("alt", [no_alt]), ("credit", [no_credit])]:
+        found = client.get(LIST_URL, {"missing": missing}).context["cl"].result_list
+        assert list(found) == expected
+    assert set(client.get(LIST_URL).context["cl"].result_list) == {ready, no_alt, no_credit}
+
+
 def test_library_list_query_count_is_fixed(client, editor, django_assert_num_queries):
     client.force_login(editor)
     make_image()
