@@ -16,6 +16,7 @@ from library.models import Image
 from library.pictures import thumbnail
 from library.upload import add_many
 from newsroom.admin import RecordIdAutocompleteSelect
+from newsroom.params import is_record_id
 
 
 class UseFilter(admin.SimpleListFilter):
@@ -54,6 +55,13 @@ class TagFilter(admin.RelatedOnlyFieldListFilter):
 class ImageChoices(AutocompleteJsonView):
     """The autocomplete's answers, each with its thumbnail (static/library/choose-image.js)
     and whether the library describes it (the publish checklist, static/desk/checklist.js)."""
+
+    def get_queryset(self):
+        """Also one picture by its id (`?id=`): one added through the "+" popup arrives in the
+        form with its title only, and the checklist asks here how the library describes it."""
+        choices = super().get_queryset()
+        picked = self.request.GET.get("id", "")
+        return choices.filter(pk=picked) if is_record_id(picked) else choices
 
     def serialize_result(self, obj, to_field_name):
         url, _width, _height = thumbnail(obj)

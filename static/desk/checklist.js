@@ -29,6 +29,27 @@ document.addEventListener("DOMContentLoaded", () => {
       })
       .some((field) => field.value.trim() !== "");
   };
+  // Pictures added through the "+" popup arrive with their title only: their description is
+  // asked of the autocomplete's endpoint by id, once (library/admin.py ImageChoices).
+  const described = {};
+  const describe = (select, id) => {
+    described[id] = null;
+    const query = new URLSearchParams({
+      id,
+      term: "",
+      app_label: select.dataset.appLabel,
+      model_name: select.dataset.modelName,
+      field_name: select.dataset.fieldName,
+    });
+    fetch(`${select.getAttribute("data-ajax--url")}?${query}`, { credentials: "same-origin" })
+      .then((response) => (response.ok ? response.json() : { results: [] }))
+      .then(({ results: [found] }) => {
+        if (found) {
+          described[id] = { alt_text: found.has_alt_text, credit: found.has_credit };
+          update();
+        }
+      });
+  };
   // The chosen lead image as the library describes it ({alt_text, credit}), null for none,
   // undefined when the field is not editable here. The stored picture's description comes
   // with the page, a newly chosen one's with the autocomplete's answer (library/admin.py).
@@ -48,11 +69,14 @@ document.addEventListener("DOMContentLoaded", () => {
     }
     const $ = window.django && window.django.jQuery;
     const [choice] = $ && $(select).data("select2") ? $(select).select2("data") : [];
-    // A picture added through the "+" popup brings no description: the story's own words decide.
-    return {
-      alt_text: Boolean(choice && choice.has_alt_text),
-      credit: Boolean(choice && choice.has_credit),
-    };
+    if (choice && "has_alt_text" in choice) {
+      return { alt_text: choice.has_alt_text, credit: choice.has_credit };
+    }
+    if (!(select.value in described)) {
+      describe(select, select.value);
+    }
+    // Until the library answers, only the story's own words count.
+    return described[select.value] || { alt_text: false, credit: false };
   };
   // The story's own alt text or credit, else the library's; without a lead image there is
   // nothing to check: "none", never "present".

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from articles.models import Article
 from tests.e2e.conftest import PASSWORD, axe_violations, log_in
 from tests.factories import make_draft, make_image, make_staff
+from tests.library.conftest import picture_bytes
 
 PASSING = re.compile(r"\bdesk-check--pass\b")
 FAILING = re.compile(r"\bdesk-check--fail\b")
@@ -128,3 +129,32 @@ def test_checklist_takes_the_lead_images_alt_text_and_credit_from_the_library(
     expect(page.locator(".messagelist")).not_to_contain_text("Cannot publish")
     article.refresh_from_db()
     assert article.status == Article.Status.PUBLISHED
+
+
+def test_a_picture_added_through_the_popup_counts_with_its_description(
+    page, live_server, media_root
+):
+    """The "+" popup hands the form the new picture's title only; the checklist asks the
+    library how it is described instead of calling its alt text and credit missing."""
+    editor = make_staff("Editor", password=PASSWORD)
+    article = make_draft(status=Article.Status.APPROVED)
+    log_in(page, editor)
+    page.goto(reverse("admin:articles_article_change", args=[article.pk]))
+    alt, credit = (page.locator(f'[data-check="lead_image_{key}"]') for key in ["alt", "credit"])
+
+    with page.expect_popup() as opened:
+        page.locator("#add_id_lead_image").click()
+    popup = opened.value
+    popup.locator("#id_file").set_input_files(
+        files=[{"name": "quay.jpg", "mimeType": "image/jpeg", "buffer": picture_bytes()}]
+    )
+    popup.locator("#id_title").fill("Quay at noon")
+    popup.locator("#id_alt").fill("Boats moored along the quay")
+    popup.locator("#id_credit").fill("Photo: Ada Byron")
+    with popup.expect_event("close"):
+        popup.get_by_role("button", name="Save", exact=True).click()
+
+    expect(page.locator("#select2-id_lead_image-container")).to_contain_text("Quay at noon")
+    for check in [alt, credit]:
+        expect(check).to_have_class(PASSING)
+        expect(check).to_contain_text("present")

@@ -146,3 +146,19 @@ def test_focal_point_picker_shows_the_picture_and_the_typed_numbers(client, edit
     assert "data-focal-picker" in page and image.file.url in page
     assert 'name="focal_x" value="0.2"' in page
     assert "library/focal-point." in page
+
+
+def test_choices_answer_for_one_picture_by_id_and_ignore_an_id_that_is_not_one(client, editor):
+    """The publish checklist asks how a picture added through the "+" popup is described."""
+    client.force_login(editor)
+    described = make_image(title="Quay at noon")
+    make_image(title="Harbour wall", alt="")
+    field = {"app_label": "articles", "model_name": "article", "field_name": "lead_image"}
+    url = reverse("admin:library_image_choices")
+    [found] = client.get(url, {"id": described.pk, "term": "", **field}).json()["results"]
+    assert found["id"] == str(described.pk)
+    assert found["has_alt_text"] and found["has_credit"]
+    for hostile in ["x", "0", "-1", "9" * 30, ":"]:
+        response = client.get(url, {"id": hostile, "term": "", **field})
+        assert response.status_code == 200
+        assert len(response.json()["results"]) == 2
