@@ -62,7 +62,17 @@ class CommentSection:
     tab: str
     is_open: bool
     closes_at: object
-    listed_ids: object  # the page's threads (or picks), as a subquery of their ids
+    per_page: int
+
+    @property
+    def listed_ids(self):
+        """The page's threads (or picks), as a subquery of their ids: built only when the
+        threads are read, not for a page whose threads come from their fragment."""
+        published = Comment.objects.published().filter(article=self.article)
+        listed = published.filter(is_featured=True) if self.tab else published.filter(parent=None)
+        start = (self.page.number - 1) * self.per_page
+        order = ["-is_featured", *SORTS[self.sort][1]]
+        return listed.order_by(*order).values("pk")[start : start + self.per_page]
 
     @property
     def count_url(self):
@@ -136,17 +146,9 @@ def comment_section(article, *, sort="", tab="", page_number=None):
     desk = settings_with_counts(article)
     sort = sort if sort in SORTS else DEFAULT_SORT
     tab = PICKS_TAB if tab == PICKS_TAB else ""
-    published = Comment.objects.published().filter(article=article)
-    order = ["-is_featured", *SORTS[sort][1]]
-    if tab == PICKS_TAB:
-        listed, total = published.filter(is_featured=True), desk.pick_total
-    else:
-        listed, total = published.filter(parent=None), desk.thread_total
-    per_page = desk.threads_per_page
-    paginator = Paginator(listed.order_by(*order), per_page)
-    paginator.count = total  # Already counted: no second COUNT query.
-    page = paginator.get_page(page_number)
-    start = (page.number - 1) * per_page
+    total = desk.pick_total if tab else desk.thread_total
+    # Already counted: the paginator numbers the pages, thread_rows() reads the threads.
+    page = Paginator(range(total), desk.threads_per_page).get_page(page_number)
     return CommentSection(
         article=article,
         comment_count=desk.comment_total,
@@ -156,7 +158,7 @@ def comment_section(article, *, sort="", tab="", page_number=None):
         tab=tab,
         is_open=desk.is_thread_open(article),
         closes_at=desk.closes_at(article),
-        listed_ids=listed.order_by(*order).values("pk")[start : start + per_page],
+        per_page=desk.threads_per_page,
     )
 
 
