@@ -197,7 +197,8 @@ class SQLiteCache(BaseCache):
 
     def _cull(self, connection):
         """When full, drop the expired entries, then the soonest to expire (the oldest, for
-        one timeout): 1/CULL_FREQUENCY of them, or all when CULL_FREQUENCY is 0.
+        one timeout; those that never expire last): 1/CULL_FREQUENCY of them, or all when
+        CULL_FREQUENCY is 0.
 
         Checked on one write in `_cull_every` only, before writing, as Django's backends do.
         """
@@ -212,8 +213,8 @@ class SQLiteCache(BaseCache):
                 connection.execute("DELETE FROM cache")
                 return
             connection.execute(
-                "DELETE FROM cache WHERE key IN"
-                " (SELECT key FROM cache ORDER BY expires IS NULL, expires LIMIT ?)",
+                "DELETE FROM cache WHERE rowid IN"
+                " (SELECT rowid FROM cache ORDER BY expires NULLS LAST LIMIT ?)",
                 (count // self._cull_frequency,),
             )
 

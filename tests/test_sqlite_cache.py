@@ -231,6 +231,14 @@ def test_culling_drops_expired_entries_before_live_ones(make_cache):
     assert cache.get_many(live) == live
 
 
+def test_culling_drops_entries_that_never_expire_last(make_cache):
+    cache = make_cache(MAX_ENTRIES=10, CULL_FREQUENCY=2)
+    cache.set("floor", 1, timeout=None)
+    for number in range(30):
+        cache.set(f"page:{number}", number)
+    assert cache.get("floor") == 1
+
+
 def test_a_full_cache_with_cull_frequency_zero_empties_at_once(make_cache):
     cache = make_cache(MAX_ENTRIES=10, CULL_FREQUENCY=0)
     versions = {f"v:article:{pk}": pk for pk in range(10)}
