@@ -27,7 +27,8 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 def on_starting(server):
     """Refuse several workers on a per-process cache: they would not share page freshness.
-    The default (files under CACHE_DIR) and Redis are shared, so one worker per core is fine."""
+    The default (SQLite files under CACHE_DIR) and Redis are shared, so one worker per core is
+    fine."""
     import django
     from django.conf import settings
 

@@ -35,7 +35,7 @@ stored with the clock as it read before rendering, and served while none of its 
 newer version. Bumps happen after commit, so a render that started before a commit either saw
 the new rows or is outlived by the bump. A key with no version (never bumped, or evicted)
 counts as changed now. The clock and versions live in the `freshness` cache, shared by every
-process: Redis when REDIS_URL is set, else files under CACHE_DIR, so `make run` and a
+process: Redis when REDIS_URL is set, else SQLite files under CACHE_DIR, so `make run` and a
 management command in another terminal agree.
 
 Until a transaction commits, only its own connection sees its rows. Its pending keys are kept
@@ -74,7 +74,7 @@ logger = logging.getLogger(__name__)
 
 CLOCK_KEY = "clock"
 # The clock's value when it (re)started: the version of every key not bumped since. The
-# versions must never be evicted one by one (Redis: volatile-lru or noeviction; the file
+# versions must never be evicted one by one (Redis: volatile-lru or noeviction; the SQLite
 # cache clears them all at once when full, which restarts the clock and the floor).
 FLOOR_KEY = "floor"
 BOUNDARY_KEY = "boundary"

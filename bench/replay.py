@@ -17,7 +17,7 @@ Readers: --readers threads in a closed loop, 90% story pages chosen Zipf-like by
 (the newest read most), 5% the home page, 5% a section page. The desk: an editor publishes
 a story every 10 s, moderators approve a held comment every 2 s on a story the readers
 chose. Right after each write, every page it touched is read through the same front and
-counted stale if it lacks the change. Caches are files under CACHE_DIR unless REDIS_URL
+counted stale if it lacks the change. Caches are SQLite files under CACHE_DIR unless REDIS_URL
 is set. Never run it against a database you care about: it adds stories and comments.
 """
 

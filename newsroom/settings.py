@@ -137,8 +137,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Three caches: reader pages and fragments (`default`), the page keys' versions that decide
 # their freshness (`freshness`), and the comment rate limits (`ratelimit`), kept apart so that
 # a flood of pages can never evict a version or a counter. Every process on the machine must
-# share them: Redis when REDIS_URL is set, else files under CACHE_DIR (`make run`, its worker
-# and any `manage.py` command in another terminal then agree).
+# share them: Redis when REDIS_URL is set, else one SQLite file each under CACHE_DIR (`make run`,
+# its worker and any `manage.py` command in another terminal then agree).
 REDIS_URL = env("REDIS_URL", default="")
 CACHE_DIR = Path(env("CACHE_DIR", default=str(BASE_DIR / "var" / "cache")))
 if REDIS_URL:
@@ -153,8 +153,8 @@ if REDIS_URL:
 else:
     CACHES = {
         alias: {
-            "BACKEND": "newsroom.filecache.FileCache",
-            "LOCATION": str(CACHE_DIR / alias),
+            "BACKEND": "newsroom.sqlitecache.SQLiteCache",
+            "LOCATION": str(CACHE_DIR / f"{alias}.sqlite3"),
             # Full: the page cache drops a third, the others empty at once (a lost clock
             # and floor make every page count as changed; one lost version would not).
             "OPTIONS": {"MAX_ENTRIES": entries, "CULL_FREQUENCY": 3 if alias == "default" else 0},

@@ -203,7 +203,7 @@ def test_uncommitted_edit_is_seen_by_nobody_else_and_by_everyone_once_committed(
 @pytest.mark.django_db(transaction=True)
 def test_command_in_another_process_renews_the_pages_of_this_one():
     """`make run` in one terminal, `import_articles --publish` in another: the home page
-    shows the story at the next request, because both processes share the cache's files."""
+    shows the story at the next request, because both processes share the cache's SQLite files."""
     home = reverse("articles:home")
     make_article(headline="Already here", section=make_section(name="Science", slug="science"))
     make_author(name="Ada Reporter", slug="ada")
