@@ -39,6 +39,10 @@ CREATE TABLE IF NOT EXISTS cache (key TEXT PRIMARY KEY, value BLOB NOT NULL, exp
 CREATE INDEX IF NOT EXISTS cache_expires ON cache (expires);
 """
 _LIVE = "(expires IS NULL OR expires > ?)"
+_UPSERT = (
+    "INSERT INTO cache (key, value, expires) VALUES (?, ?, ?) ON CONFLICT (key)"
+    " DO UPDATE SET value = excluded.value, expires = excluded.expires"
+)
 
 # Connections opened before a fork. SQLite forbids using one in the child, and closing it
 # there could disturb the parent's locks, so the child only keeps it from being collected.
@@ -134,12 +138,11 @@ class SQLiteCache(BaseCache):
         ]
         connection = self._connection()
         self._cull(connection)
+        if len(rows) == 1:  # One statement is one transaction already.
+            connection.execute(_UPSERT, rows[0])
+            return []
         with _writing(connection):
-            connection.executemany(
-                "INSERT INTO cache (key, value, expires) VALUES (?, ?, ?) ON CONFLICT (key)"
-                " DO UPDATE SET value = excluded.value, expires = excluded.expires",
-                rows,
-            )
+            connection.executemany(_UPSERT, rows)
         return []
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
