@@ -21,6 +21,7 @@ from articles.rendering import with_pictures
 from library.models import Image
 from library.pictures import picture
 from newsroom.jinja2 import render_partial
+from newsroom.prepared import Param, ParamList, prepared
 
 ARTICLE_TYPES = dict(Article.Type.choices)
 TEASER_FIELDS = (
@@ -101,15 +102,24 @@ def section_row(name, slug):
     return {"name": name, "slug": slug, "url": address("articles:section", slug)} if slug else None
 
 
-def bylines_of(article_ids):
-    """{article id: [{name, url}, ...]} in byline order, in one query."""
-    bylines = {}
-    rows = (
-        Byline.objects.filter(article__in=article_ids)
+# Values of the prepared reader queries (newsroom/prepared.py).
+NOW = Param("now", Article._meta.get_field("published_at"))
+ARTICLE = Param("article", Article._meta.pk)
+
+
+@prepared
+def _bylines(count):
+    return (
+        Byline.objects.filter(article__in=ParamList("articles", Article._meta.pk, count))
         .order_by("article", "position", "pk")
         .values_list("article_id", "author_id", "author__name", "author__slug")
     )
-    for article_id, author_id, name, slug in rows:
+
+
+def bylines_of(article_ids):
+    """{article id: [{name, url}, ...]} in byline order, in one query."""
+    bylines = {}
+    for article_id, author_id, name, slug in _bylines(len(article_ids), articles=article_ids):
         bylines.setdefault(article_id, []).append(
             {"pk": author_id, "name": name, "url": address("articles:author", slug)}
         )
@@ -118,8 +128,19 @@ def bylines_of(article_ids):
 
 def rows(articles, *extra_fields):
     """The teaser fields (and `extra_fields`) of `articles`, as plain rows."""
+    return list(teaser_values(articles, *extra_fields))
+
+
+def teaser_values(articles, *extra_fields):
+    """`articles` as a values() queryset of the teaser fields (and `extra_fields`)."""
     # Prefetches are for model instances; a list's queryset may carry them (search).
-    return list(articles.prefetch_related(None).values(*TEASER_FIELDS, *extra_fields))
+    return articles.prefetch_related(None).values(*TEASER_FIELDS, *extra_fields)
+
+
+@prepared
+def newest_per_section(count):
+    """Teaser rows of `Article.objects.newest_per_section(count)` at `now`."""
+    return teaser_values(Article.objects.newest_per_section(count, now=NOW))
 
 
 def teasers(*row_lists):

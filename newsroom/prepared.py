@@ -16,6 +16,7 @@ the ORM would test for NULL.
 
 import functools
 import weakref
+from dataclasses import dataclass
 
 from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -45,6 +46,44 @@ class Param(Expression):
     def get_group_by_cols(self):
         return []
 
+    def value(self, values, connection):
+        """Its value among `values`, ready for the database."""
+        return self.output_field.get_db_prep_value(values[self.name], connection)
+
+
+class ParamList(Param):
+    """A list of `length` values given as one list at each run, for `__in`: the length is
+    part of the query's shape. Empty, it matches nothing, as `__in=[]` does."""
+
+    def __init__(self, name, output_field, length):
+        super().__init__(name, output_field)
+        self.length = length
+
+    def as_sql(self, compiler, connection):
+        if not self.length:
+            raise EmptyResultSet
+        return f"({', '.join(['%s'] * self.length)})", [
+            Item(self, index) for index in range(self.length)
+        ]
+
+
+@dataclass(frozen=True)
+class Item:
+    """One value of a ParamList, marking its place among the parameters."""
+
+    param: ParamList
+    index: int
+
+    @property
+    def name(self):
+        return self.param.name
+
+    def value(self, values, connection):
+        given = values[self.name]
+        if len(given) != self.param.length:
+            raise TypeError(f"{self.name} takes {self.param.length} values, not {len(given)}.")
+        return self.param.output_field.get_db_prep_value(given[self.index], connection)
+
 
 class Statement:
     """One compiled query: its SQL, where each Param sits among the parameters, and how its
@@ -62,11 +101,11 @@ class Statement:
             self.sql, params = None, ()
         self.params = list(params)
         self.slots = [
-            (position, param.name, param.output_field)
-            for position, param in enumerate(self.params)
-            if isinstance(param, Param)
+            (position, marker)
+            for position, marker in enumerate(self.params)
+            if isinstance(marker, Param | Item)
         ]
-        self.names = {name for _, name, _ in self.slots}
+        self.names = {marker.name for _, marker in self.slots}
         self.columns = (
             list(query.selected)
             if query.selected
@@ -77,13 +116,14 @@ class Statement:
         self.converters = list(compiler.get_converters(selected).items())
 
     def run(self, connection, values):
-        if values.keys() != self.names:
-            raise TypeError(f"This query takes {sorted(self.names)}, not {sorted(values)}.")
         if self.sql is None:
             return []
+        # A value may go unused: an empty ParamList leaves no place in the SQL.
+        if missing := self.names - values.keys():
+            raise TypeError(f"This query also takes {sorted(missing)}.")
         params = self.params.copy()
-        for position, name, field in self.slots:
-            params[position] = field.get_db_prep_value(values[name], connection)
+        for position, marker in self.slots:
+            params[position] = marker.value(values, connection)
         with connection.cursor() as cursor:
             cursor.execute(self.sql, params)
             rows = cursor.fetchall()

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from articles.models import Article, Byline
 from articles.visibility import live
 from comments.models import Comment
-from newsroom.prepared import Param, prepared
+from newsroom.prepared import Param, ParamList, prepared
 from tests.factories import make_article, make_comment, make_section
 
 pytestmark = pytest.mark.django_db
@@ -160,3 +160,22 @@ def test_a_list_that_can_match_nothing_runs_no_query(django_assert_num_queries):
 
     with django_assert_num_queries(0):
         assert none_of(()) == []
+
+
+@prepared
+def live_but(count):
+    """Live stories of a section but `count` of them (a list's length is a shape)."""
+    others = ParamList("others", Article._meta.pk, count)
+    return stories(NOW, SECTION).exclude(pk__in=others).values_list("headline", flat=True)
+
+
+def test_a_list_of_values_takes_one_statement_per_length(section, now):
+    ids = list(stories(now, section.pk).values_list("pk", flat=True))
+    for others in ([], ids[:1], ids):
+        expected = list(
+            stories(now, section.pk).exclude(pk__in=others).values_list("headline", flat=True)
+        )
+        assert live_but(len(others), now=now, section=section.pk, others=others) == expected
+    assert live_but(0, now=now, section=section.pk, others=[]) == ["Leaving", "Live"]
+    with pytest.raises(TypeError, match="others takes 1 values"):
+        live_but(1, now=now, section=section.pk, others=ids)

@@ -129,14 +129,16 @@ class ArticleQuerySet(PageKeysQuerySet, visibility.VisibilityQuerySet, DeskQuery
     def newest_first(self):
         return self.order_by("-published_at", "-pk")
 
-    def newest_per_section(self, count):
-        """The `count` newest published stories of every featured section, in one query however
-        long the archive, ordered by section (display order) then newest first.
+    def newest_per_section(self, count, *, now=None):
+        """The `count` newest stories of every featured section live at `now` (default: now),
+        in one query however long the archive, ordered by section (display order) then newest
+        first.
 
         Each slot is a subquery reading one row from the top of its section's index
         (index-only on both databases), instead of ranking the whole archive.
         """
-        newest = self.published().filter(section=OuterRef("pk")).newest_first().values("pk")
+        live = self.live_at(now) if now is not None else self.published()
+        newest = live.filter(section=OuterRef("pk")).newest_first().values("pk")
         slots = (
             Section.objects.featured()
             .order_by()
