@@ -14,9 +14,10 @@ from django.urls import get_script_prefix, reverse
 from django.utils import dateformat, timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+from taggit.models import TaggedItem
 
 from articles import caching
-from articles.models import Article, Byline, Correction
+from articles.models import Article, Byline, Correction, Source
 from articles.rendering import with_pictures
 from library.models import Image
 from library.pictures import picture
@@ -235,8 +236,8 @@ def by_section(stories):
     return list(rails.values())
 
 
-def links(articles):
-    """Headline links (URL, headline, section) of `articles`, in one query: related stories.
+def links(rows):
+    """Headline links (URL, headline, section) of `link_values()` rows: related stories.
     Each carries its page keys (`keys`)."""
     return [
         {
@@ -246,10 +247,42 @@ def links(articles):
             "section": section_row(section_name, section_slug),
             "keys": Article.headline_keys(pk, section_id),
         }
-        for pk, slug, headline, section_id, section_name, section_slug in articles.values_list(
-            "pk", "slug", "headline", "section_id", "section__name", "section__slug"
-        )
+        for pk, slug, headline, section_id, section_name, section_slug in rows
     ]
+
+
+def link_values(articles):
+    return articles.values_list(
+        "pk", "slug", "headline", "section_id", "section__name", "section__slug"
+    )
+
+
+@prepared
+def chosen_related(count):
+    """`link_values()` of the first `count` stories an editor chose under the story, live at
+    `now`, in the editor's order."""
+    chosen = Article.objects.live_at(NOW).filter(chosen_under__article=ARTICLE)
+    return link_values(chosen.order_by("chosen_under__position")[:count])
+
+
+@prepared
+def automatic_related(count, tags, chosen, has_section):
+    """`link_values()` of the first `count` stories live at `now` related to the story
+    (`Article.related_to()`: its `tags`, section, time `start`-`end`), but the `chosen` ones
+    (lists' lengths and whether it has a section are the query's shape)."""
+    moment = Article._meta.get_field("published_at")
+    related = (
+        Article.objects.live_at(NOW)
+        .related_to(
+            pk=ARTICLE,
+            # A story without a section is related to others without one (IS NULL).
+            section_id=Param("section", Article.section.field) if has_section else None,
+            around=(Param("start", moment), Param("end", moment)),
+            tag_ids=ParamList("tags", TaggedItem.tag.field, tags),
+        )
+        .exclude(pk__in=ParamList("chosen", Article._meta.pk, chosen))
+    )
+    return link_values(related[:count])
 
 
 def with_lead_picture(story, **options):
@@ -286,6 +319,25 @@ def shown_day(day):
     return {"iso": day.isoformat(), "text": dateformat.format(day, "j M Y")} if day else None
 
 
+@prepared
+def _sources():
+    fields = ("title", "publisher", "url", "published_on", "note")
+    return Source.objects.filter(article=ARTICLE).values(*fields)
+
+
+@prepared
+def _tags():
+    # The story's tags as taggit reads them (`article.tags`), unordered.
+    story = {f"{TaggedItem.tag_relname()}__object_id": ARTICLE}
+    return TaggedItem.tags_for(Article, **story).order_by().values_list("pk", "name", "slug")
+
+
+@prepared
+def _corrections():
+    fields = ("pk", "kind", "text", "published_at")
+    return Correction.objects.filter(article=ARTICLE).values(*fields)
+
+
 def story_parts(article):
     """What the article page shows around the story, as plain rows: its bylines, sources,
     tags and corrections, one query each (as many as prefetching them, without building a
@@ -293,16 +345,14 @@ def story_parts(article):
     kinds = dict(Correction.Kind.choices)
     return {
         "bylines": bylines_of([article.pk]).get(article.pk, []),
-        "sources": list(
-            article.sources.values("title", "publisher", "url", "published_on", "note")
-        ),
+        "sources": _sources(article=article.pk),
         "tags": [
             {"pk": pk, "name": name, "url": address("articles:tag", slug)}
-            for pk, name, slug in article.tags.values_list("pk", "name", "slug")
+            for pk, name, slug in _tags(article=article.pk)
         ],
         "corrections": [
             row | {"label": kinds.get(row["kind"], row["kind"])}
-            for row in article.corrections.values("pk", "kind", "text", "published_at")
+            for row in _corrections(article=article.pk)
         ],
     }
 

@@ -2,6 +2,7 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import permission_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 from django.views.generic import ListView, TemplateView
 
 from articles import caching, metadata, pages, previews
@@ -225,16 +226,24 @@ class ArticleView(ReaderPage, TemplateView):
     def related_links(self, article, *, tag_ids):
         """The editor's chosen related stories readers may see, in order; the automatic ones
         (sharing the most of `tag_ids`) fill the rest."""
-        published = Article.objects.published()
-        chosen = pages.links(
-            published.filter(chosen_under__article=article).order_by("chosen_under__position")[
-                :RELATED_COUNT
-            ]
+        now = timezone.now()
+        chosen = pages.links(pages.chosen_related(RELATED_COUNT, now=now, article=article.pk))
+        chosen_ids = [link["pk"] for link in chosen]
+        start, end = article.related_window()
+        automatic = pages.automatic_related(
+            RELATED_COUNT - len(chosen),
+            len(tag_ids),
+            len(chosen_ids),
+            article.section_id is not None,
+            now=now,
+            article=article.pk,
+            section=article.section_id,
+            start=start,
+            end=end,
+            tags=tag_ids,
+            chosen=chosen_ids,
         )
-        automatic = published.related_to(article, tag_ids=tag_ids).exclude(
-            pk__in=[link["pk"] for link in chosen]
-        )
-        return chosen + pages.links(automatic[: RELATED_COUNT - len(chosen)])
+        return chosen + pages.links(automatic)
 
     def get_context_data(self, **kwargs):
         comments = threads.comment_section(
