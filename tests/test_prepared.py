@@ -179,3 +179,46 @@ def test_a_list_of_values_takes_one_statement_per_length(section, now):
     assert live_but(0, now=now, section=section.pk, others=[]) == ["Leaving", "Live"]
     with pytest.raises(TypeError, match="others takes 1 values"):
         live_but(1, now=now, section=section.pk, others=ids)
+
+
+def test_reader_queries_give_the_orms_rows(section, now):
+    """The prepared reader queries against their querysets on the same rows."""
+    from articles import pages
+    from comments.models import CommentSettings
+    from tests.factories import make_correction
+
+    story = Article.objects.get(headline="Leaving")
+    story.tags.add("budget", "rail")
+    make_correction(story)
+    neighbour = make_article(section=section, published_at=now - timedelta(days=3))
+    neighbour.tags.add("rail")
+    make_article(published_at=now - timedelta(days=30), tags=["rail"])
+    parts = pages.story_parts(story)
+    assert parts["sources"] == list(
+        story.sources.values("title", "publisher", "url", "published_on", "note")
+    )
+    assert parts["sources"][0]["published_on"] is None
+    assert sorted(tag["pk"] for tag in parts["tags"]) == sorted(
+        story.tags.values_list("pk", flat=True)
+    )
+    assert [row["pk"] for row in parts["corrections"]] == list(
+        story.corrections.values_list("pk", flat=True)
+    )
+    assert pages.newest_per_section(2, now=now) == pages.rows(
+        Article.objects.newest_per_section(2, now=now)
+    )
+    tag_ids = [tag["pk"] for tag in parts["tags"]]
+    start, end = story.related_window()
+    related = Article.objects.live_at(now).related_to(
+        pk=story.pk, section_id=section.pk, around=(start, end), tag_ids=tag_ids
+    )
+    rows = pages.automatic_related(
+        4, len(tag_ids), 0, True,
+        now=now, article=story.pk, section=section.pk, start=start, end=end, tags=tag_ids,
+        chosen=[],
+    )  # fmt: skip
+    assert rows[0][0] == neighbour.pk
+    assert rows == list(pages.link_values(related[:4]))
+    desk = CommentSettings.load_with_counts(story)
+    assert (desk.comment_total, desk.thread_total, desk.pick_total) == (2, 2, 0)
+    assert desk.threads_per_page == CommentSettings.load().threads_per_page
