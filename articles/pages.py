@@ -285,6 +285,29 @@ def automatic_related(count, tags, chosen, has_section):
     return link_values(related[:count])
 
 
+def related_links(article, *, tag_ids, count):
+    """Links to the first `count` stories an editor chose under `article` that readers may
+    see, in order; the automatic ones (sharing the most of `tag_ids`) fill the rest."""
+    now = timezone.now()
+    chosen = links(chosen_related(count, now=now, article=article.pk))
+    chosen_ids = [link["pk"] for link in chosen]
+    start, end = article.related_window()
+    automatic = automatic_related(
+        count - len(chosen),
+        len(tag_ids),
+        len(chosen_ids),
+        article.section_id is not None,
+        now=now,
+        article=article.pk,
+        section=article.section_id,
+        start=start,
+        end=end,
+        tags=tag_ids,
+        chosen=chosen_ids,
+    )
+    return chosen + links(automatic)
+
+
 def with_lead_picture(story, **options):
     """The lead teaser with its picture (`library.pictures.picture` options), reading its
     renditions.

@@ -2,7 +2,6 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import permission_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
-from django.utils import timezone
 from django.views.generic import ListView, TemplateView
 
 from articles import caching, metadata, pages, previews
@@ -188,7 +187,9 @@ class ArticleView(ReaderPage, TemplateView):
             Article.objects.published().for_reading(), slug=self.kwargs["slug"]
         )
         parts = pages.story_parts(article)
-        related = self.related_links(article, tag_ids=[tag["pk"] for tag in parts["tags"]])
+        related = pages.related_links(
+            article, tag_ids=[tag["pk"] for tag in parts["tags"]], count=RELATED_COUNT
+        )
         shown = {
             "story": pages.story(article, parts),
             "related": related,
@@ -222,28 +223,6 @@ class ArticleView(ReaderPage, TemplateView):
         if moved is None:
             raise Http404("No story at this address")
         return redirect(moved.article, permanent=True)
-
-    def related_links(self, article, *, tag_ids):
-        """The editor's chosen related stories readers may see, in order; the automatic ones
-        (sharing the most of `tag_ids`) fill the rest."""
-        now = timezone.now()
-        chosen = pages.links(pages.chosen_related(RELATED_COUNT, now=now, article=article.pk))
-        chosen_ids = [link["pk"] for link in chosen]
-        start, end = article.related_window()
-        automatic = pages.automatic_related(
-            RELATED_COUNT - len(chosen),
-            len(tag_ids),
-            len(chosen_ids),
-            article.section_id is not None,
-            now=now,
-            article=article.pk,
-            section=article.section_id,
-            start=start,
-            end=end,
-            tags=tag_ids,
-            chosen=chosen_ids,
-        )
-        return chosen + pages.links(automatic)
 
     def get_context_data(self, **kwargs):
         comments = threads.comment_section(
