@@ -15,13 +15,15 @@ from django.utils import dateformat, timezone
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import get_language
+from taggit.models import TaggedItem
 
 from articles import caching
-from articles.models import Article, Byline, Correction
+from articles.models import Article, Byline, Correction, Source
 from articles.rendering import with_pictures
 from library.models import Image
 from library.pictures import picture
 from newsroom.jinja2 import render_partial
+from newsroom.prepared import Param, ParamList, prepared
 
 ARTICLE_TYPES = dict(Article.Type.choices)
 TEASER_FIELDS = (
@@ -102,15 +104,24 @@ def section_row(name, slug):
     return {"name": name, "slug": slug, "url": address("articles:section", slug)} if slug else None
 
 
-def bylines_of(article_ids):
-    """{article id: [{name, url}, ...]} in byline order, in one query."""
-    bylines = {}
-    rows = (
-        Byline.objects.filter(article__in=article_ids)
+# Values of the prepared reader queries (newsroom/prepared.py).
+NOW = Param("now", Article._meta.get_field("published_at"))
+ARTICLE = Param("article", Article._meta.pk)
+
+
+@prepared
+def _bylines(count):
+    return (
+        Byline.objects.filter(article__in=ParamList("articles", Article._meta.pk, count))
         .order_by("article", "position", "pk")
         .values_list("article_id", "author_id", "author__name", "author__slug")
     )
-    for article_id, author_id, name, slug in rows:
+
+
+def bylines_of(article_ids):
+    """{article id: [{name, url}, ...]} in byline order, in one query."""
+    bylines = {}
+    for article_id, author_id, name, slug in _bylines(len(article_ids), articles=article_ids):
         bylines.setdefault(article_id, []).append(
             {"pk": author_id, "name": name, "url": address("articles:author", slug)}
         )
@@ -119,8 +130,19 @@ def bylines_of(article_ids):
 
 def rows(articles, *extra_fields):
     """The teaser fields (and `extra_fields`) of `articles`, as plain rows."""
+    return list(teaser_values(articles, *extra_fields))
+
+
+def teaser_values(articles, *extra_fields):
+    """`articles` as a values() queryset of the teaser fields (and `extra_fields`)."""
     # Prefetches are for model instances; a list's queryset may carry them (search).
-    return list(articles.prefetch_related(None).values(*TEASER_FIELDS, *extra_fields))
+    return articles.prefetch_related(None).values(*TEASER_FIELDS, *extra_fields)
+
+
+@prepared
+def newest_per_section(count):
+    """Teaser rows of `Article.objects.newest_per_section(count)` at `now`."""
+    return teaser_values(Article.objects.newest_per_section(count, now=NOW))
 
 
 def teasers(*row_lists):
@@ -215,8 +237,8 @@ def by_section(stories):
     return list(rails.values())
 
 
-def links(articles):
-    """Headline links (URL, headline, section) of `articles`, in one query: related stories.
+def links(rows):
+    """Headline links (URL, headline, section) of `link_values()` rows: related stories.
     Each carries its page keys (`keys`)."""
     return [
         {
@@ -226,10 +248,65 @@ def links(articles):
             "section": section_row(section_name, section_slug),
             "keys": Article.headline_keys(pk, section_id),
         }
-        for pk, slug, headline, section_id, section_name, section_slug in articles.values_list(
-            "pk", "slug", "headline", "section_id", "section__name", "section__slug"
-        )
+        for pk, slug, headline, section_id, section_name, section_slug in rows
     ]
+
+
+def link_values(articles):
+    return articles.values_list(
+        "pk", "slug", "headline", "section_id", "section__name", "section__slug"
+    )
+
+
+@prepared
+def chosen_related(count):
+    """`link_values()` of the first `count` stories an editor chose under the story, live at
+    `now`, in the editor's order."""
+    chosen = Article.objects.live_at(NOW).filter(chosen_under__article=ARTICLE)
+    return link_values(chosen.order_by("chosen_under__position")[:count])
+
+
+@prepared
+def automatic_related(count, tags, chosen, has_section):
+    """`link_values()` of the first `count` stories live at `now` related to the story
+    (`Article.related_to()`: its `tags`, section, time `start`-`end`), but the `chosen` ones
+    (lists' lengths and whether it has a section are the query's shape)."""
+    moment = Article._meta.get_field("published_at")
+    related = (
+        Article.objects.live_at(NOW)
+        .related_to(
+            pk=ARTICLE,
+            # A story without a section is related to others without one (IS NULL).
+            section_id=Param("section", Article.section.field) if has_section else None,
+            around=(Param("start", moment), Param("end", moment)),
+            tag_ids=ParamList("tags", TaggedItem.tag.field, tags),
+        )
+        .exclude(pk__in=ParamList("chosen", Article._meta.pk, chosen))
+    )
+    return link_values(related[:count])
+
+
+def related_links(article, *, tag_ids, count):
+    """Links to the first `count` stories an editor chose under `article` that readers may
+    see, in order; the automatic ones (sharing the most of `tag_ids`) fill the rest."""
+    now = timezone.now()
+    chosen = links(chosen_related(count, now=now, article=article.pk))
+    chosen_ids = [link["pk"] for link in chosen]
+    start, end = article.related_window()
+    automatic = automatic_related(
+        count - len(chosen),
+        len(tag_ids),
+        len(chosen_ids),
+        article.section_id is not None,
+        now=now,
+        article=article.pk,
+        section=article.section_id,
+        start=start,
+        end=end,
+        tags=tag_ids,
+        chosen=chosen_ids,
+    )
+    return chosen + links(automatic)
 
 
 def with_lead_picture(story, **options):
@@ -266,6 +343,25 @@ def shown_day(day):
     return {"iso": day.isoformat(), "text": dateformat.format(day, "j M Y")} if day else None
 
 
+@prepared
+def _sources():
+    fields = ("title", "publisher", "url", "published_on", "note")
+    return Source.objects.filter(article=ARTICLE).values(*fields)
+
+
+@prepared
+def _tags():
+    # The story's tags as taggit reads them (`article.tags`), unordered.
+    story = {f"{TaggedItem.tag_relname()}__object_id": ARTICLE}
+    return TaggedItem.tags_for(Article, **story).order_by().values_list("pk", "name", "slug")
+
+
+@prepared
+def _corrections():
+    fields = ("pk", "kind", "text", "published_at")
+    return Correction.objects.filter(article=ARTICLE).values(*fields)
+
+
 def story_parts(article):
     """What the article page shows around the story, as plain rows: its bylines, sources,
     tags and corrections, one query each (as many as prefetching them, without building a
@@ -273,16 +369,14 @@ def story_parts(article):
     kinds = dict(Correction.Kind.choices)
     return {
         "bylines": bylines_of([article.pk]).get(article.pk, []),
-        "sources": list(
-            article.sources.values("title", "publisher", "url", "published_on", "note")
-        ),
+        "sources": _sources(article=article.pk),
         "tags": [
             {"pk": pk, "name": name, "url": address("articles:tag", slug)}
-            for pk, name, slug in article.tags.values_list("pk", "name", "slug")
+            for pk, name, slug in _tags(article=article.pk)
         ],
         "corrections": [
             row | {"label": kinds.get(row["kind"], row["kind"])}
-            for row in article.corrections.values("pk", "kind", "text", "published_at")
+            for row in _corrections(article=article.pk)
         ],
     }
 

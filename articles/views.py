@@ -187,7 +187,9 @@ class ArticleView(ReaderPage, TemplateView):
             Article.objects.published().for_reading(), slug=self.kwargs["slug"]
         )
         parts = pages.story_parts(article)
-        related = self.related_links(article, tag_ids=[tag["pk"] for tag in parts["tags"]])
+        related = pages.related_links(
+            article, tag_ids=[tag["pk"] for tag in parts["tags"]], count=RELATED_COUNT
+        )
         shown = {
             "story": pages.story(article, parts),
             "related": related,
@@ -221,20 +223,6 @@ class ArticleView(ReaderPage, TemplateView):
         if moved is None:
             raise Http404("No story at this address")
         return redirect(moved.article, permanent=True)
-
-    def related_links(self, article, *, tag_ids):
-        """The editor's chosen related stories readers may see, in order; the automatic ones
-        (sharing the most of `tag_ids`) fill the rest."""
-        published = Article.objects.published()
-        chosen = pages.links(
-            published.filter(chosen_under__article=article).order_by("chosen_under__position")[
-                :RELATED_COUNT
-            ]
-        )
-        automatic = published.related_to(article, tag_ids=tag_ids).exclude(
-            pk__in=[link["pk"] for link in chosen]
-        )
-        return chosen + pages.links(automatic[: RELATED_COUNT - len(chosen)])
 
     def get_context_data(self, **kwargs):
         comments = threads.comment_section(

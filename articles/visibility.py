@@ -47,7 +47,11 @@ class VisibilityQuerySet(models.QuerySet):
         This is the one definition of "published"; every page, list and link uses it.
         A scheduled article becomes visible at its time without any job running.
         """
-        return self.filter(live(timezone.now()))
+        return self.live_at(timezone.now())
+
+    def live_at(self, now):
+        """Articles readers see at `now` (a moment, or a prepared query's Param)."""
+        return self.filter(live(now))
 
     def due_to_publish(self, now):
         """Scheduled stories readers already see, whose state still says scheduled."""

@@ -10,7 +10,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models
+from django.db import DEFAULT_DB_ALIAS, models
 from django.db.models import Count, ExpressionWrapper, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from articles.caching import PageKeysQuerySet
 from articles.models import Article, ModerationMode
+from newsroom.prepared import Param, prepared
 
 
 class CommentStatus(models.TextChoices):
@@ -645,21 +646,36 @@ class CommentSettings(models.Model):
 
         The article page runs on a query budget; the one settings row carries the counts.
         """
+        if not (rows := cls.rows_with_counts(article=article.pk)):
+            cls.load()  # First use on a database whose row was removed: make it again.
+            rows = cls.rows_with_counts(article=article.pk)
+        [row] = rows
+        counts = {name: row.pop(name) for name in ("comment_total", "thread_total", "pick_total")}
+        desk = cls.from_db(DEFAULT_DB_ALIAS, list(row), list(row.values()))
+        desk.__dict__.update(counts)
+        return desk
+
+    @prepared
+    def rows_with_counts():
+        """The settings row with the counts of `article`'s published comments, threads and
+        picks (`comment_total`, `thread_total`, `pick_total`), as values()."""
+        article = Param("article", Comment.article.field)
         published = Comment.objects.published().filter(article=article).order_by()
 
         def count(comments):
             per_article = comments.values("article").annotate(n=Count("pk")).values("n")
             return Coalesce(Subquery(per_article), 0)
 
-        annotated = cls.objects.annotate(
-            comment_total=count(published),
-            thread_total=count(published.filter(parent=None)),
-            pick_total=count(published.filter(is_featured=True)),
+        fields = [field.attname for field in CommentSettings._meta.concrete_fields]
+        return (
+            CommentSettings.objects.annotate(
+                comment_total=count(published),
+                thread_total=count(published.filter(parent=None)),
+                pick_total=count(published.filter(is_featured=True)),
+            )
+            .filter(pk=1)
+            .values(*fields, "comment_total", "thread_total", "pick_total")
         )
-        if (row := annotated.filter(pk=1).first()) is None:
-            cls.load()  # First use on a database whose row was removed: make it again.
-            row = annotated.get(pk=1)
-        return row
 
     def closes_at(self, article):
         if not self.auto_close_days or article.published_at is None:

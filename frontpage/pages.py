@@ -6,7 +6,8 @@ from django.utils import timezone
 
 from articles import pages
 from articles.models import Article
-from frontpage.models import PLACE_SIZES, Place, showing
+from frontpage.models import PLACE_SIZES, Place, Slot, showing
+from newsroom.prepared import Param, ParamList, prepared
 
 LATEST_COUNT = 10
 PER_SECTION = 3
@@ -24,7 +25,7 @@ def curated(layout, now):
     among them: its place is filled automatically."""
     # One filter(): both conditions on the same slot row (one join).
     return (
-        Article.objects.published()
+        Article.objects.live_at(now)
         .filter(showing(now, via="front_page_slots__"), front_page_slots__layout=layout)
         .annotate(
             place=F("front_page_slots__place"),
@@ -35,11 +36,29 @@ def curated(layout, now):
     )
 
 
+@prepared
+def curated_rows():
+    """Teaser rows (with EXTRA_FIELDS) of `curated(layout, now)`."""
+    return pages.teaser_values(
+        curated(Param("layout", Slot.layout.field), pages.NOW), *EXTRA_FIELDS
+    )
+
+
+@prepared
+def newest_rows(chosen, wanted):
+    """Teaser rows (with the lead's picture) of the `wanted` newest stories live at `now`
+    but the `chosen` ones (a list of that many ids)."""
+    automatic = Article.objects.live_at(pages.NOW).exclude(
+        pk__in=ParamList("chosen", Article._meta.pk, chosen)
+    )
+    return pages.teaser_values(automatic.newest_first()[:wanted], *pages.LEAD_FIELDS)
+
+
 def home_page(layout, *, latest_count=LATEST_COUNT, per_section=PER_SECTION):
     """The home page of `layout` (None: the automatic order alone): its context, its page
     keys and the moment it changes by itself (a pin or the banner coming down)."""
     now = timezone.now()
-    chosen = pages.rows(curated(layout, now), *EXTRA_FIELDS) if layout else []
+    chosen = curated_rows(now=now, layout=layout.pk) if layout else []
     places = {place: {} for place in Place}
     for row in chosen:
         places[row["place"]][row["position"]] = row
@@ -51,11 +70,11 @@ def home_page(layout, *, latest_count=LATEST_COUNT, per_section=PER_SECTION):
         - len(places[Place.TOP])
         - min(len(places[Place.PINNED]), latest_count)
     )
-    automatic = Article.objects.published().exclude(pk__in=[row["pk"] for row in chosen])
+    chosen_ids = [row["pk"] for row in chosen]
     newest, rails = pages.teasers(
-        [*chosen, *pages.rows(automatic.newest_first()[:wanted], *pages.LEAD_FIELDS)],
+        [*chosen, *newest_rows(len(chosen_ids), wanted, now=now, chosen=chosen_ids)],
         # The newest few stories of every featured section, in display order.
-        pages.rows(Article.objects.newest_per_section(per_section)),
+        pages.newest_per_section(per_section, now=now),
     )
     shown = {story["pk"]: story for story in newest}
     fill = iter(shown[row["pk"]] for row in newest[len(chosen) :])

@@ -129,14 +129,16 @@ class ArticleQuerySet(PageKeysQuerySet, visibility.VisibilityQuerySet, DeskQuery
     def newest_first(self):
         return self.order_by("-published_at", "-pk")
 
-    def newest_per_section(self, count):
-        """The `count` newest published stories of every featured section, in one query however
-        long the archive, ordered by section (display order) then newest first.
+    def newest_per_section(self, count, *, now=None):
+        """The `count` newest stories of every featured section live at `now` (default: now),
+        in one query however long the archive, ordered by section (display order) then newest
+        first.
 
         Each slot is a subquery reading one row from the top of its section's index
         (index-only on both databases), instead of ranking the whole archive.
         """
-        newest = self.published().filter(section=OuterRef("pk")).newest_first().values("pk")
+        live = self.live_at(now) if now is not None else self.published()
+        newest = live.filter(section=OuterRef("pk")).newest_first().values("pk")
         slots = (
             Section.objects.featured()
             .order_by()
@@ -161,9 +163,9 @@ class ArticleQuerySet(PageKeysQuerySet, visibility.VisibilityQuerySet, DeskQuery
             return self.filter(Exists(taggings.filter(object_id=OuterRef("pk"))))
         return self.filter(pk__in=taggings.values("object_id"))
 
-    def related_to(self, article, *, tag_ids):
-        """Stories sharing the most of its tags (`tag_ids`) with `article`, then its section,
-        newest first.
+    def related_to(self, *, pk, section_id, around, tag_ids):
+        """Stories sharing the most of its tags (`tag_ids`) with story `pk`, then its section,
+        newest first, among those published `around` (`Article.related_window()`).
 
         Only stories from around the same time are weighed: ranking a ten-year archive by
         shared tags on every page view would cost more than the rest of the page. The shared
@@ -183,12 +185,11 @@ class ArticleQuerySet(PageKeysQuerySet, visibility.VisibilityQuerySet, DeskQuery
             .annotate(n=Count("pk"))
             .values("n")
         )
-        around = (article.published_at - RELATED_WINDOW, article.published_at + RELATED_WINDOW)
         return (
             self.filter(published_at__range=around)
-            .exclude(pk=article.pk)
+            .exclude(pk=pk)
             .annotate(shared_tags=Coalesce(Subquery(shared), 0))
-            .filter(Q(shared_tags__gt=0) | Q(section_id=article.section_id))
+            .filter(Q(shared_tags__gt=0) | Q(section_id=section_id))
             .select_related("section")
             .only("headline", "slug", "published_at", "section__name", "section__slug")
             .order_by("-shared_tags", "-published_at", "-pk")
@@ -524,6 +525,10 @@ class Article(models.Model):
     def teaser_keys(pk, section_id, author_ids):
         """The keys of a page showing a story's teaser: its headline and its bylines."""
         return Article.headline_keys(pk, section_id) | {f"author:{pk}" for pk in author_ids}
+
+    def related_window(self):
+        """When stories published may be related to this one (`related_to()`)."""
+        return (self.published_at - RELATED_WINDOW, self.published_at + RELATED_WINDOW)
 
     def page_view_keys(self, *, author_ids, tag_ids):
         """The keys of the story's own part of its page (by its authors and tags), besides its
