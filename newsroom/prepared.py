@@ -16,6 +16,7 @@ the ORM would test for NULL.
 
 import functools
 import weakref
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from django.core.exceptions import EmptyResultSet
@@ -151,6 +152,11 @@ ROW_SHAPES = {
 }
 
 
+# Compiled statements kept per query and connection, the most recently used: a shape is a
+# list's length or a page's offset, which readers choose (a long thread's pages).
+SHAPES_KEPT = 256
+
+
 class prepared:  # noqa: N801 (a decorator, named as one)
     """Decorate `build(*shape)`, which returns a values()/values_list() queryset made with
     Params: calling it with `(*shape, **values)` returns the rows (dicts, tuples or flat
@@ -164,8 +170,12 @@ class prepared:  # noqa: N801 (a decorator, named as one)
 
     def __call__(self, *shape, using=DEFAULT_DB_ALIAS, **values):
         connection = connections[using]
-        compiled = self.statements.setdefault(connection, {})
+        compiled = self.statements.setdefault(connection, OrderedDict())
         statement = compiled.get(shape)
         if statement is None:
             statement = compiled[shape] = Statement(self.build(*shape), connection)
+            if len(compiled) > SHAPES_KEPT:
+                compiled.popitem(last=False)
+        else:
+            compiled.move_to_end(shape)
         return statement.run(connection, values)

@@ -222,3 +222,16 @@ def test_reader_queries_give_the_orms_rows(section, now):
     desk = CommentSettings.load_with_counts(story)
     assert (desk.comment_total, desk.thread_total, desk.pick_total) == (2, 2, 0)
     assert desk.threads_per_page == CommentSettings.load().threads_per_page
+
+
+def test_only_the_most_recently_used_shapes_are_kept(section, now):
+    """A shape may be a page's offset, which readers choose: the statements kept are bounded."""
+    from newsroom.prepared import SHAPES_KEPT
+
+    for limit in range(1, SHAPES_KEPT + 11):
+        live_story_ids(limit, now=now, section=section.pk)
+    live_story_ids(11, now=now, section=section.pk)  # used again: kept as the newest
+    live_story_ids(SHAPES_KEPT + 11, now=now, section=section.pk)
+    kept = list(live_story_ids.statements[connections[DEFAULT_DB_ALIAS]])
+    assert len(kept) == SHAPES_KEPT
+    assert (1,) not in kept and (11,) in kept and kept[-1] == (SHAPES_KEPT + 11,)
