@@ -18,12 +18,13 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 
 from articles import caching
-from articles.pages import address, shown_date
+from articles.pages import ARTICLE, address, shown_date
 from comments import readers
 from comments.models import Comment, CommentSettings
 from comments.moderation import CommentForm
 from comments.templatetags.comments import comment_body
 from newsroom.jinja2 import render_partial
+from newsroom.prepared import prepared
 
 # Three levels show on the page (top-level, reply, reply to a reply); deeper replies are
 # one "continue this thread" link away, on a page that starts at the third level.
@@ -65,16 +66,6 @@ class CommentSection:
     per_page: int
 
     @property
-    def listed_ids(self):
-        """The page's threads (or picks), as a subquery of their ids: built only when the
-        threads are read, not for a page whose threads come from their fragment."""
-        published = Comment.objects.published().filter(article=self.article)
-        listed = published.filter(is_featured=True) if self.tab else published.filter(parent=None)
-        start = (self.page.number - 1) * self.per_page
-        order = ["-is_featured", *SORTS[self.sort][1]]
-        return listed.order_by(*order).values("pk")[start : start + self.per_page]
-
-    @property
     def count_url(self):
         return address("comments:count", self.article.pk)
 
@@ -89,13 +80,10 @@ class CommentSection:
     def thread_rows(self):
         """The page's threads with their replies nested (or its picks), as plain rows: one
         query."""
-        published = Comment.objects.published().filter(article=self.article)
+        start = (self.page.number - 1) * self.per_page
+        found = _page_rows(self.tab, self.sort, start, self.per_page, article=self.article.pk)
         order = ["-is_featured", *SORTS[self.sort][1]]
-        if self.tab == PICKS_TAB:
-            listed = published.filter(pk__in=self.listed_ids)
-            return ordered(rows(listed.values(*ROW_FIELDS, "parent__name")), order)
-        listed = published.filter(Q(pk__in=self.listed_ids) | Q(root__in=self.listed_ids))
-        return ordered(nest(rows(listed.order_by("posted_at", "pk").values(*ROW_FIELDS))), order)
+        return ordered(rows(found) if self.tab else nest(rows(found)), order)
 
     def url(self, **params):
         """A link within the section that keeps the reader's tab and order."""
@@ -139,6 +127,22 @@ class CommentSection:
                 self.pick_count,
             ),
         ]
+
+
+@prepared
+def _page_rows(tab, sort, start, count):
+    """The rows of a page of the story's threads (`count` from `start` in the `sort` order)
+    with all their replies, or of its editors' picks (`tab`) with the names they answer."""
+    published = Comment.objects.published().filter(article=ARTICLE)
+    if tab:
+        listed = published.filter(is_featured=True)
+    else:
+        listed = published.filter(parent=None)
+    page = listed.order_by("-is_featured", *SORTS[sort][1]).values("pk")[start : start + count]
+    if tab:
+        return published.filter(pk__in=page).values(*ROW_FIELDS, "parent__name")
+    threads = published.filter(Q(pk__in=page) | Q(root__in=page))
+    return threads.order_by("posted_at", "pk").values(*ROW_FIELDS)
 
 
 def comment_section(article, *, sort="", tab="", page_number=None):
