@@ -381,6 +381,12 @@ def story_parts(article):
     }
 
 
+def render_story(story, related):
+    """The story (`story()`) and its related links as HTML: made once with the story's
+    fragment, so that a page renewed by a comment renders only what is around it."""
+    return render_partial("articles/_story.html", {"story": story, "related": related})
+
+
 def story(article, parts):
     """The article page's own content, from an article loaded with `for_reading()` and its
     `story_parts()`."""

@@ -79,12 +79,16 @@ def article_for_preview(pk, *, by=None):
 def render_preview(request, article, *, link=None):
     """The article page as readers would get it, under a banner saying what it is."""
     parts = pages.story_parts(article)
+    story = pages.story(article, parts)
     response = render(
         request,
         "articles/preview.html",
         {
             "article": article,
-            "story": pages.story(article, parts),
+            "story": story,
+            "headline": story["headline"],
+            "description": story["description"],
+            "story_html": pages.render_story(story, related=[]),
             "metadata": metadata.for_article(request, article, parts),
             "link": link,
         },

@@ -190,9 +190,11 @@ class ArticleView(ReaderPage, TemplateView):
         related = pages.related_links(
             article, tag_ids=[tag["pk"] for tag in parts["tags"]], count=RELATED_COUNT
         )
+        story = pages.story(article, parts)
         shown = {
-            "story": pages.story(article, parts),
-            "related": related,
+            "headline": story["headline"],
+            "description": story["description"],
+            "story_html": pages.render_story(story, related),
             "metadata": metadata.for_article(self.request, article, parts),
             "commented": article.for_comments(),
         }
@@ -236,8 +238,9 @@ class ArticleView(ReaderPage, TemplateView):
         # The page changes by itself when its thread closes after its days.
         self.expires_at = comments.closes_at if comments.is_open else None
         return super().get_context_data(
-            story=self.shown["story"],
-            related=self.shown["related"],
+            headline=self.shown["headline"],
+            description=self.shown["description"],
+            story_html=self.shown["story_html"],
             metadata=self.shown["metadata"],
             comments=comments_html,
             **kwargs,
