@@ -3,6 +3,7 @@ from django.conf import settings
 from articles import caching
 from articles.models import Section
 from articles.pages import address
+from newsroom.prepared import prepared
 
 
 def site(request):
@@ -14,13 +15,20 @@ def site(request):
     }
 
 
+@prepared
+def _featured_sections():
+    return Section.objects.featured().values_list("name", "slug")
+
+
 def masthead(request):
     """The same for reader pages, as rows read before the page renders (one query, kept as a
     fragment under `sections`, which renames or features a section)."""
 
     def build():
-        rows = Section.objects.featured().values_list("name", "slug")
-        nav = [{"name": n, "slug": s, "url": address("articles:section", s)} for n, s in rows]
+        nav = [
+            {"name": n, "slug": s, "url": address("articles:section", s)}
+            for n, s in _featured_sections()
+        ]
         return nav, {"sections"}
 
     [(nav_sections, _)] = caching.fragments({"masthead": build}).values()
