@@ -67,6 +67,12 @@ def address(name, value):
     return f"{before}{value}{after}"
 
 
+def link_maker(name):
+    """`address(name, value)` as a function of `value`: for the many links of one list."""
+    before, after = _around(name, get_script_prefix())
+    return lambda value: f"{before}{value}{after}"
+
+
 @cache
 def _month(number, style, language):
     # As Django's date format says it ("M": "Dec", "F": "December"), in the active language.

@@ -18,7 +18,7 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 
 from articles import caching
-from articles.pages import ARTICLE, address, shown_date
+from articles.pages import ARTICLE, address, link_maker, shown_date
 from comments import readers
 from comments.models import Comment, CommentSettings
 from comments.moderation import CommentForm
@@ -265,17 +265,20 @@ def render_threads(threads, *, is_open, in_picks_tab=False, can_feature=False, r
 
 def rows(comments):
     """Comment rows (`values()`) with what a reader sees made: URLs, the date, the body."""
+    like, reply, report, feature, thread = (
+        link_maker(f"comments:{name}") for name in ("like", "reply", "report", "feature", "thread")
+    )
     return [
         row
         | {
             "posted": shown_date(row["posted_at"], "j M Y, H:i T"),
             "body_html": comment_body(row["body"]),
-            "like_url": address("comments:like", row["pk"]),
-            "reply_url": address("comments:reply", row["pk"]),
-            "report_url": address("comments:report", row["pk"]),
-            "feature_url": address("comments:feature", row["pk"]),
-            "thread_url": address("comments:thread", row["pk"]),
-            "parent_url": row["parent_id"] and address("comments:thread", row["parent_id"]),
+            "like_url": like(row["pk"]),
+            "reply_url": reply(row["pk"]),
+            "report_url": report(row["pk"]),
+            "feature_url": feature(row["pk"]),
+            "thread_url": thread(row["pk"]),
+            "parent_url": row["parent_id"] and thread(row["parent_id"]),
         }
         for row in comments
     ]
