@@ -98,6 +98,8 @@ def measure_http(root, duration):
     and realistic misses (every request a query string never seen, its fragments true)."""
     import urllib.request
 
+    from django.core.cache import caches
+
     from bench.run import free_port, start_gunicorn, wrk
 
     script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
@@ -106,14 +108,18 @@ def measure_http(root, duration):
         '  return wrk.format(nil, wrk.path .. "?r=" .. n)\nend\n'
     )
     script.close()
-    figures = {}
+    figures, pages = {}, http_pages()
     try:
         for kind, cached in (("cold", False), ("realistic", True)):
+            # Files start empty in their new folder; Redis (REDIS_URL) is shared by both
+            # checkouts and the in-process runs: a cold run must not find their fragments.
+            for cache in caches.all():
+                cache.clear()
             port = free_port()
             cache_dir = scratch("misses-http-")
             server = start_gunicorn(port, cached=cached, root=root, env={"CACHE_DIR": cache_dir})
             try:
-                for label, url in http_pages():
+                for label, url in pages:
                     base = f"http://127.0.0.1:{port}{url}"
                     for _ in range(3):  # warm up: templates, connection, fragments
                         urllib.request.urlopen(base).read()
