@@ -20,6 +20,8 @@ from library.renditions import by_crop
 
 LOGO = {"path": "img/logo.png", "width": 600, "height": 60}  # Google's publisher-logo size.
 DESCRIPTION_LENGTH = 200
+# The <meta name="description"> search engines show: shorter than the cards' description.
+META_DESCRIPTION_LENGTH = 160
 
 # The escapes of django.utils.html.json_script: nothing in the data can close the
 # <script> element or open a comment, whatever a headline contains.
@@ -126,7 +128,8 @@ def for_article(request, article, parts):
     """Metadata of an article page, NewsArticle and breadcrumbs included, from the article
     and its rows (`articles.pages.story_parts()`)."""
     canonical = canonical_url(request, article.get_absolute_url())
-    description = Truncator(article.excerpt or article.dek).chars(DESCRIPTION_LENGTH)
+    summary = article.excerpt or article.dek
+    description = Truncator(summary).chars(DESCRIPTION_LENGTH)
     authors = parts["bylines"]
     tags = [tag["name"] for tag in parts["tags"]]
     images = lead_images(request, article)
@@ -199,6 +202,7 @@ def for_article(request, article, parts):
     trail.append((article.headline, article.get_absolute_url()))
     return {
         "canonical": canonical,
+        "description": Truncator(summary).chars(META_DESCRIPTION_LENGTH),
         "open_graph": open_graph,
         "twitter": twitter,
         "json_ld": [json_ld(news_article), json_ld(breadcrumbs(request, trail))],

@@ -13,7 +13,6 @@ from django.db.models import prefetch_related_objects
 from django.urls import get_script_prefix, reverse
 from django.utils import dateformat, timezone
 from django.utils.safestring import mark_safe
-from django.utils.text import Truncator
 from django.utils.translation import get_language
 from taggit.models import TaggedItem
 
@@ -404,9 +403,6 @@ def story(article, parts):
         "url": address("articles:article", article.slug),
         "headline": article.headline,
         "dek": article.dek,
-        "summary": article.excerpt or article.dek,
-        # The page's <meta name="description">, made once with the story's fragment.
-        "description": Truncator(article.excerpt or article.dek).chars(160),
         "type": None if kind == Article.Type.NEWS else ARTICLE_TYPES.get(kind, kind),
         "section": section and section_row(section.name, section.slug),
         "bylines": parts["bylines"],

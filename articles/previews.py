@@ -86,8 +86,7 @@ def render_preview(request, article, *, link=None):
         {
             "article": article,
             "story": story,
-            "headline": story["headline"],
-            "description": story["description"],
+            "headline": article.headline,
             "story_html": pages.render_story(story, related=[]),
             "metadata": metadata.for_article(request, article, parts),
             "link": link,

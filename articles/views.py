@@ -190,11 +190,9 @@ class ArticleView(ReaderPage, TemplateView):
         related = pages.related_links(
             article, tag_ids=[tag["pk"] for tag in parts["tags"]], count=RELATED_COUNT
         )
-        story = pages.story(article, parts)
         shown = {
-            "headline": story["headline"],
-            "description": story["description"],
-            "story_html": pages.render_story(story, related),
+            "headline": article.headline,
+            "story_html": pages.render_story(pages.story(article, parts), related),
             "metadata": metadata.for_article(self.request, article, parts),
             "commented": article.for_comments(),
         }
@@ -239,7 +237,6 @@ class ArticleView(ReaderPage, TemplateView):
         self.expires_at = comments.closes_at if comments.is_open else None
         return super().get_context_data(
             headline=self.shown["headline"],
-            description=self.shown["description"],
             story_html=self.shown["story_html"],
             metadata=self.shown["metadata"],
             comments=comments_html,
