@@ -82,8 +82,7 @@ class CommentSection:
         query."""
         start = (self.page.number - 1) * self.per_page
         found = _page_rows(self.tab, self.sort, start, self.per_page, article=self.article.pk)
-        order = ["-is_featured", *SORTS[self.sort][1]]
-        return ordered(rows(found) if self.tab else nest(rows(found)), order)
+        return ordered(rows(found) if self.tab else nest(rows(found)), thread_order(self.sort))
 
     def url(self, **params):
         """A link within the section that keeps the reader's tab and order."""
@@ -129,16 +128,18 @@ class CommentSection:
         ]
 
 
+def thread_order(sort):
+    """The fields threads are listed by in the reader's `sort`: the editors' picks first."""
+    return ["-is_featured", *SORTS[sort][1]]
+
+
 @prepared
 def _page_rows(tab, sort, start, count):
     """The rows of a page of the story's threads (`count` from `start` in the `sort` order)
     with all their replies, or of its editors' picks (`tab`) with the names they answer."""
     published = Comment.objects.published().filter(article=ARTICLE)
-    if tab:
-        listed = published.filter(is_featured=True)
-    else:
-        listed = published.filter(parent=None)
-    page = listed.order_by("-is_featured", *SORTS[sort][1]).values("pk")[start : start + count]
+    listed = published.filter(is_featured=True) if tab else published.filter(parent=None)
+    page = listed.order_by(*thread_order(sort)).values("pk")[start : start + count]
     if tab:
         return published.filter(pk__in=page).values(*ROW_FIELDS, "parent__name")
     threads = published.filter(Q(pk__in=page) | Q(root__in=page))
