@@ -1,4 +1,3 @@
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.core.exceptions import PermissionDenied
@@ -30,17 +29,22 @@ class UseFilter(admin.SimpleListFilter):
         return queryset.unused() if self.value() == "unused" else queryset
 
 
+# What a picture may lack before a story can show it (the publish checklist asks for both),
+# by field: the list's flags and its filter.
+MISSING = {"alt": "No alt text", "credit": "No credit"}
+
+
 class UndescribedFilter(admin.SimpleListFilter):
-    """The pictures a story could not go out with yet: the publish checklist asks for both."""
+    """The pictures a story could not go out with yet."""
 
     title = "description"
     parameter_name = "missing"
 
     def lookups(self, request, model_admin):
-        return [("alt", "No alt text"), ("credit", "No credit")]
+        return list(MISSING.items())
 
     def queryset(self, request, queryset):
-        return queryset.undescribed(self.value()) if self.value() in ("alt", "credit") else queryset
+        return queryset.undescribed(self.value()) if self.value() in MISSING else queryset
 
 
 class TagFilter(admin.RelatedOnlyFieldListFilter):
@@ -80,14 +84,8 @@ class ImageSelect(RecordIdAutocompleteSelect):
     def get_url(self):
         return reverse("admin:library_image_choices")
 
-    @property
-    def media(self):
-        # Listed after jquery.init.js, so that the form's merged media cannot put the script
-        # before the django.jQuery and select2 it uses.
-        return super().media + forms.Media(
-            js=["admin/js/jquery.init.js", "library/choose-image.js"],
-            css={"all": ["library/library.css"]},
-        )
+    scripts = [*RecordIdAutocompleteSelect.scripts, "library/choose-image.js"]
+    styles = ["library/library.css"]
 
 
 @admin.register(Image)
@@ -151,18 +149,12 @@ class ImageAdmin(admin.ModelAdmin):
     @admin.display(description="Credit", ordering="credit")
     def description(self, image):
         """The credit, and what the picture still lacks before a story can show it."""
-        missing = [
-            label
-            for label, is_written in (
-                ("No alt text", image.has_alt_text()),
-                ("No credit", image.has_credit()),
-            )
-            if not is_written
-        ]
+        written = {"alt": image.has_alt_text(), "credit": image.has_credit()}
+        missing = [(label,) for field, label in MISSING.items() if not written[field]]
         return format_html(
             "{}{}",
             image.credit,
-            format_html_join("", '<span class="library-missing">{}</span>', zip(missing)),
+            format_html_join("", '<span class="library-missing">{}</span>', missing),
         )
 
     @admin.display(description="Uploaded", ordering="uploaded_at")

@@ -34,6 +34,9 @@ class RecordIdAutocompleteSelect(AutocompleteSelect):
 
     # select2 shows it in an empty box, which would otherwise look blank.
     placeholder = "Type to search"
+    # What the widget adds to the page, after django.jQuery and select2; a subclass extends them.
+    scripts = ["desk/autocomplete-names.js"]
+    styles = []
 
     def build_attrs(self, base_attrs, extra_attrs=None):
         return super().build_attrs(base_attrs, extra_attrs) | {"data-placeholder": self.placeholder}
@@ -43,10 +46,11 @@ class RecordIdAutocompleteSelect(AutocompleteSelect):
 
     @property
     def media(self):
-        # Listed after jquery.init.js, so that a form's merged media cannot put the script
-        # before the django.jQuery it uses.
+        # Listed after jquery.init.js, so that a form's merged media cannot put the scripts
+        # before the django.jQuery they use.
         return super().media + forms.Media(
-            js=["admin/js/jquery.init.js", "desk/autocomplete-names.js"]
+            js=["admin/js/jquery.init.js", *self.scripts],
+            css={"all": self.styles} if self.styles else None,
         )
 
 
